@@ -1,0 +1,261 @@
+"""Parse and validate `config.toml` into a `Config`, failing early with one clear message.
+
+Every problem is reported as `PATH:LINE: feeds[N] "NAME": what is wrong`, so a staff member
+who adds a feed sees at once which line to fix. Nothing downstream re-validates.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import soupsieve
+
+from config.schema import Config, FeedConfig, FetchSettings, Selectors, StoreSettings
+from domain.regions import VALID_CODES
+
+
+class ConfigError(Exception):
+    """A configuration problem, with a message meant for the person editing config.toml."""
+
+
+_KNOWN_SECTIONS = {"vigie", "fetch", "store", "feeds", "triage", "digest", "telegram", "email", "schedule", "web"}
+_FEED_KEYS = {"name", "url", "kind", "region", "selectors", "enabled"}
+_SELECTOR_KEYS = {"items", "link", "title", "date"}
+_KINDS = ("rss", "html")
+
+
+class _Lines:
+    """Finds the line of a table or key in the raw TOML text, for error messages."""
+
+    def __init__(self, text: str):
+        self.lines = text.splitlines()
+
+    def header(self, name: str, index: int = 0) -> int:
+        """Line (1-based) of the `index`-th `[name]` or `[[name]]` header, 0 if not found."""
+        pattern = re.compile(r"^\s*\[\[?\s*" + re.escape(name) + r"\s*\]\]?\s*(#.*)?$")
+        seen = 0
+        for n, line in enumerate(self.lines, 1):
+            if pattern.match(line):
+                if seen == index:
+                    return n
+                seen += 1
+        return 0
+
+    def key(self, start: int, key: str) -> int:
+        """Line of `key = ...` in the table starting at line `start` (or the header line)."""
+        pattern = re.compile(r"^\s*" + re.escape(key) + r"\s*=|[{,]\s*" + re.escape(key) + r"\s*=")
+        for n in range(start + 1, len(self.lines) + 1):
+            line = self.lines[n - 1]
+            if n > start + 1 and re.match(r"^\s*\[", line):
+                break
+            if pattern.search(line):
+                return n
+        return start
+
+
+def load_config(path: str | Path, data_dir: str | Path | None = None) -> Config:
+    """Read and validate the configuration file; `data_dir` overrides `[vigie] data_dir`."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        where = f"{path}:{match.group(1)}" if match else str(path)
+        raise ConfigError(f"{where}: invalid TOML: {exc}") from None
+    return _build(path, text, raw, data_dir)
+
+
+def _build(path: Path, text: str, raw: dict[str, Any], data_dir_override) -> Config:
+    lines = _Lines(text)
+
+    def fail(line: int, what: str) -> None:
+        raise ConfigError(f"{path}:{line}: {what}" if line else f"{path}: {what}")
+
+    for section in raw:
+        if section not in _KNOWN_SECTIONS:
+            fail(lines.header(section), f"unknown section [{section}] (known: {', '.join(sorted(_KNOWN_SECTIONS))})")
+
+    vigie = _table(raw, "vigie", lines, fail)
+    _check_keys(vigie, {"data_dir", "timezone"}, "[vigie]", lines.header("vigie"), lines, fail)
+    timezone = vigie.get("timezone", "Europe/Paris")
+    _check_timezone(timezone, lines.key(lines.header("vigie"), "timezone"), fail)
+    if data_dir_override is not None:
+        data_dir = Path(data_dir_override)
+    else:
+        data_dir = Path(vigie.get("data_dir", "data"))
+        if not data_dir.is_absolute():
+            data_dir = path.parent / data_dir
+
+    fetch = _settings(FetchSettings, _table(raw, "fetch", lines, fail), "fetch", lines, fail)
+    store = _settings(StoreSettings, _table(raw, "store", lines, fail), "store", lines, fail)
+    feeds = _feeds(raw.get("feeds", []), lines, fail)
+    return Config(path=path, data_dir=data_dir, timezone=timezone, fetch=fetch, store=store,
+                  feeds=feeds, raw=raw)
+
+
+def _table(raw, name, lines, fail) -> dict:
+    value = raw.get(name, {})
+    if not isinstance(value, dict):
+        fail(lines.header(name), f"[{name}] must be a table")
+    return value
+
+
+def _check_keys(table: dict, allowed: set[str], where: str, start: int, lines: _Lines, fail) -> None:
+    for key in table:
+        if key not in allowed:
+            hint = _close_match(key, allowed)
+            fail(lines.key(start, key), f"{where}: unknown key {key!r}" + (f" (did you mean {hint!r}?)" if hint else "")
+                 + f"; allowed: {', '.join(sorted(allowed))}")
+
+
+def _close_match(word: str, candidates) -> str | None:
+    import difflib
+    found = difflib.get_close_matches(word, sorted(candidates), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def _check_timezone(name: Any, line: int, fail) -> None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    try:
+        ZoneInfo(str(name))
+    except (ZoneInfoNotFoundError, ValueError):
+        fail(line, f"[vigie]: unknown timezone {name!r}")
+
+
+def _settings(cls, table: dict, section: str, lines: _Lines, fail):
+    start = lines.header(section)
+    types = {f.name: f.type for f in fields(cls)}
+    _check_keys(table, set(types), f"[{section}]", start, lines, fail)
+    values = {}
+    for key, value in table.items():
+        expected = types[key]
+        line = lines.key(start, key)
+        if expected in ("float", float):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                fail(line, f"[{section}] {key} must be a non-negative number, got {value!r}")
+            value = float(value)
+        elif expected in ("int", int):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                fail(line, f"[{section}] {key} must be a non-negative integer, got {value!r}")
+        elif expected in ("bool", bool):
+            if not isinstance(value, bool):
+                fail(line, f"[{section}] {key} must be true or false, got {value!r}")
+        elif expected in ("str", str):
+            if not isinstance(value, str) or not value.strip():
+                fail(line, f"[{section}] {key} must be a non-empty string, got {value!r}")
+        values[key] = value
+    settings = cls(**values)
+    if section == "fetch":
+        if settings.concurrency < 1:
+            fail(lines.key(start, "concurrency"), "[fetch] concurrency must be at least 1")
+        if settings.max_body_bytes < 1024:
+            fail(lines.key(start, "max_body_bytes"), "[fetch] max_body_bytes must be at least 1024")
+        if "@" not in settings.user_agent and "http" not in settings.user_agent:
+            fail(lines.key(start, "user_agent"),
+                 "[fetch] user_agent must give a contact (an e-mail address or a URL), "
+                 f"got {settings.user_agent!r}")
+    return settings
+
+
+def _feeds(entries: Any, lines: _Lines, fail) -> tuple[FeedConfig, ...]:
+    if not isinstance(entries, list):
+        fail(lines.header("feeds"), "feeds must be written as [[feeds]] tables")
+    feeds: list[FeedConfig] = []
+    names: dict[str, int] = {}
+    for index, entry in enumerate(entries):
+        start = lines.header("feeds", index)
+        if not isinstance(entry, dict):
+            fail(start, f"feeds[{index + 1}] must be a table")
+        name = entry.get("name")
+        label = f'feeds[{index + 1}] "{name}"' if isinstance(name, str) and name.strip() else f"feeds[{index + 1}]"
+
+        def bad(key: str | None, what: str) -> None:
+            fail(lines.key(start, key) if key else start, f"{label}: {what}")
+
+        for key in entry:
+            if key not in _FEED_KEYS:
+                hint = _close_match(key, _FEED_KEYS)
+                bad(key, f"unknown key {key!r}" + (f" (did you mean {hint!r}?)" if hint else "")
+                    + f"; allowed: {', '.join(sorted(_FEED_KEYS))}")
+        if not isinstance(name, str) or not name.strip():
+            bad(None, "name is missing (every feed needs a unique name)")
+        name = name.strip()
+        if name.casefold() in names:
+            bad("name", f"duplicate name: already used by feeds[{names[name.casefold()]}]")
+        names[name.casefold()] = index + 1
+
+        url = entry.get("url")
+        if not isinstance(url, str) or not url.strip():
+            bad(None if url is None else "url", "url is missing")
+        _check_url(url.strip(), lambda what: bad("url", what))
+
+        kind = entry.get("kind", "rss")
+        if kind not in _KINDS:
+            bad("kind", f'kind must be "rss" or "html", got {kind!r}'.replace("'", '"'))
+
+        region = entry.get("region")
+        if region is not None and (not isinstance(region, str) or region not in VALID_CODES):
+            hint = _close_match(str(region).upper(), VALID_CODES)
+            bad("region", f"unknown region code {region!r}"
+                + (f" (did you mean {hint!r}?)" if hint else "")
+                + ': use an ISO 3166-2:FR region code such as "FR-NOR", or "FR" for nationwide')
+
+        enabled = entry.get("enabled", True)
+        if not isinstance(enabled, bool):
+            bad("enabled", f"enabled must be true or false, got {enabled!r}")
+
+        selectors = _selectors(entry.get("selectors"), kind, bad)
+        feeds.append(FeedConfig(name=name, url=url.strip(), kind=kind, region=region,
+                                selectors=selectors, enabled=enabled, line=start))
+    return tuple(feeds)
+
+
+def _check_url(url: str, bad) -> None:
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError as exc:
+        bad(f"invalid url {url!r}: {exc}")
+    if parts.scheme not in ("http", "https"):
+        bad(f"url must start with http:// or https://, got {url!r}")
+    if not parts.hostname or " " in url:
+        bad(f"invalid url {url!r}")
+
+
+def _selectors(value: Any, kind: str, bad) -> Selectors | None:
+    if kind != "html":
+        if value is not None:
+            bad("selectors", 'selectors are only used with kind = "html"')
+        return None
+    if value is None:
+        bad(None, 'kind = "html" needs selectors = { items = "...", link = "...", title = "..." }')
+    if not isinstance(value, dict):
+        bad("selectors", "selectors must be a table: { items = ..., link = ..., title = ..., date = ... }")
+    for key in value:
+        if key not in _SELECTOR_KEYS:
+            bad("selectors", f"unknown selector {key!r}; allowed: {', '.join(sorted(_SELECTOR_KEYS))}")
+    for key in ("items", "title"):
+        if not value.get(key):
+            bad("selectors", f"missing selector {key!r}")
+    if "link" not in value:
+        bad("selectors", 'missing selector \'link\' (use link = "" when the item element is the link itself)')
+    for key, css in value.items():
+        if not isinstance(css, str):
+            bad("selectors", f"selector {key!r} must be a string")
+        if css:
+            try:
+                soupsieve.compile(css)
+            except Exception as exc:  # soupsieve raises SelectorSyntaxError and friends
+                bad("selectors", f"invalid CSS selector {key} = {css!r}: {str(exc).splitlines()[0]}")
+    return Selectors(items=value["items"], link=value["link"],
+                     title=value["title"], date=value.get("date") or None)

@@ -1,0 +1,1 @@
+"""Shared vocabulary of Vigie: regions, themes and the article record passed between stages."""

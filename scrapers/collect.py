@@ -1,0 +1,167 @@
+"""Collect one source (or all of them concurrently) into candidate articles.
+
+A source's failure is caught here and returned as data (`SourceResult.error`), so one
+broken source never stops the others. Known articles are skipped before their pages are
+fetched, so an HTML article page is fetched once in its life.
+"""
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Callable
+
+import httpx
+
+from config.schema import FeedConfig, FetchSettings
+from domain.article import Article
+from scrapers.article_page import extract_article
+from scrapers.feed_parser import ParseError, parse_feed
+from scrapers.fetcher import Fetcher, FetchError
+from scrapers.html_listing import parse_listing
+from scrapers.urls import article_id, canonical_url, host_of
+from store.feeds import FeedState
+
+FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+
+
+@dataclass
+class SourceResult:
+    feed: FeedConfig
+    state: FeedState                       # the feed's state after this attempt
+    articles: list[Article] = field(default_factory=list)   # not known before
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    not_modified: bool = False
+    http_status: int | None = None
+    items_found: int = 0                   # entries in the feed / items on the listing
+    selector_matches: int | None = None    # HTML sources: elements matched by `items`
+
+    @property
+    def failed(self) -> bool:
+        return self.error is not None
+
+
+async def collect_all(feeds: list[FeedConfig], states: dict[str, FeedState], settings: FetchSettings,
+                      is_known: Callable[[str], bool], now: dt.datetime | None = None,
+                      on_done: Callable[[SourceResult], None] | None = None,
+                      transport: httpx.AsyncBaseTransport | None = None) -> list[SourceResult]:
+    now = now or dt.datetime.now(dt.timezone.utc)
+    async with Fetcher(settings, transport=transport) as fetcher:
+        async def one(feed: FeedConfig) -> SourceResult:
+            result = await collect_source(fetcher, feed, states.get(feed.name) or FeedState(feed.name),
+                                          settings, is_known, now)
+            if on_done:
+                on_done(result)
+            return result
+        return list(await asyncio.gather(*(one(f) for f in feeds)))
+
+
+async def collect_source(fetcher: Fetcher, feed: FeedConfig, state: FeedState, settings: FetchSettings,
+                         is_known: Callable[[str], bool], now: dt.datetime) -> SourceResult:
+    state = dataclasses.replace(state, last_checked=now.isoformat())
+    result = SourceResult(feed=feed, state=state)
+    try:
+        if feed.kind == "html":
+            await _collect_html(fetcher, feed, settings, is_known, now, result)
+        else:
+            await _collect_feed(fetcher, feed, settings, is_known, now, result)
+    except (FetchError, ParseError) as exc:
+        result.error = str(exc)
+        result.http_status = getattr(exc, "status", None) or result.http_status
+    except Exception as exc:  # a bug or a library surprise stays inside this source
+        result.error = f"unexpected error: {type(exc).__name__}: {exc}"
+    if result.error:
+        state.last_error = result.error
+        state.consecutive_failures += 1
+        state.last_status = result.http_status
+        result.articles = []
+    else:
+        state.last_error = None
+        state.consecutive_failures = 0
+        state.last_success = now.isoformat()
+        state.last_status = result.http_status
+        if not result.not_modified:
+            state.items_seen = result.items_found
+    return result
+
+
+async def _collect_feed(fetcher, feed, settings, is_known, now, result: SourceResult) -> None:
+    response = await fetcher.get(feed.url, etag=result.state.etag,
+                                 last_modified=result.state.last_modified, accept=FEED_ACCEPT)
+    _note_response(response, result)
+    if response.not_modified:
+        return
+    parsed = parse_feed(response.body, response.content_type, response.url, settings.max_entries_per_feed)
+    if parsed.warning:
+        result.warnings.append(parsed.warning)
+    result.warnings.extend(parsed.skipped[:5])
+    result.items_found = len(parsed.entries)
+    fallback_link = parsed.site_link or response.url
+    seen: set[str] = set()
+    for entry in parsed.entries:
+        if entry.link:
+            url = canonical_url(entry.link)
+            key = url
+        else:  # no usable link: identify by the feed's guid or the title, link to the site
+            url = canonical_url(fallback_link)
+            key = f"{feed.name}\n{entry.guid or entry.title}"
+        aid = article_id(key)
+        if is_known(aid) or aid in seen:
+            continue
+        seen.add(aid)
+        result.articles.append(Article(
+            id=aid, url=url, feed=feed.name, title=entry.title, summary=entry.summary,
+            text=entry.text, published=entry.published, fetched_at=now.isoformat(),
+            source=host_of(url), guid=entry.guid, region_hint=feed.region))
+
+
+async def _collect_html(fetcher, feed, settings, is_known, now, result: SourceResult) -> None:
+    response = await fetcher.get(feed.url, etag=result.state.etag, last_modified=result.state.last_modified,
+                                 accept="text/html,application/xhtml+xml")
+    _note_response(response, result)
+    if response.not_modified:
+        return
+    assert feed.selectors is not None
+    listing = parse_listing(response.body, response.url, feed.selectors)
+    result.selector_matches = listing.matched
+    result.items_found = len(listing.items)
+    result.warnings.extend(listing.problems[:5])
+    if listing.matched == 0:
+        raise ParseError(f"no item matched the selector items = {feed.selectors.items!r} "
+                         f"(page of {len(response.body):,} bytes): the page layout may have changed")
+    fetched_pages = 0
+    for item in listing.items:
+        url = canonical_url(item.url)
+        aid = article_id(url)
+        if is_known(aid):
+            continue
+        article = Article(id=aid, url=url, feed=feed.name, title=item.title, summary=item.teaser,
+                          published=item.published, fetched_at=now.isoformat(), source=host_of(url),
+                          region_hint=feed.region)
+        if fetched_pages < settings.max_pages_per_source:
+            fetched_pages += 1
+            try:
+                page = await fetcher.get(item.url, accept="text/html,application/xhtml+xml")
+                content = extract_article(page.body, page.url)
+                article.text = content.text
+                article.title = content.title or article.title
+                article.published = article.published or content.published
+                if not article.summary:
+                    article.summary = content.text[:400]
+            except FetchError as exc:
+                result.warnings.append(f"article page {item.url}: {exc}; kept the listing's title only")
+        result.articles.append(article)
+
+
+def _note_response(response, result: SourceResult) -> None:
+    result.http_status = response.status
+    result.not_modified = response.not_modified
+    if response.not_modified:
+        return
+    result.state.etag = response.headers.get("etag")
+    result.state.last_modified = response.headers.get("last-modified")
+    if response.moved_to:
+        result.state.moved_to = response.moved_to
+        result.warnings.append(f"permanently moved to {response.moved_to}: update the url in config.toml")

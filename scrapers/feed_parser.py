@@ -1,0 +1,138 @@
+"""RSS, Atom and RDF bodies to entries, with feedparser fed from memory only.
+
+feedparser is always given `io.BytesIO(body)`: given a str or bytes it would try them
+as a URL to fetch (without timeout) or as a local file name to read.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+
+import feedparser
+
+from scrapers.sanitize import html_to_text, one_line
+from scrapers.urls import is_web_url
+
+SUMMARY_MAX = 1500
+TEXT_MAX = 20000
+
+
+class ParseError(Exception):
+    """The body is not a usable feed."""
+
+
+@dataclass
+class FeedEntry:
+    link: str | None
+    title: str
+    summary: str
+    text: str
+    published: str | None
+    guid: str | None
+
+
+@dataclass
+class ParsedFeed:
+    title: str
+    site_link: str | None
+    entries: list[FeedEntry]
+    warning: str | None = None
+    skipped: list[str] = field(default_factory=list)  # reasons for entries left out
+
+
+def parse_feed(body: bytes, content_type: str, base_url: str, max_entries: int = 200) -> ParsedFeed:
+    try:
+        parsed = feedparser.parse(io.BytesIO(body), response_headers={
+            "content-type": content_type or "application/xml",
+            "content-location": base_url,
+        })
+    except Exception as exc:  # feedparser is meant never to raise; be safe anyway
+        raise ParseError(f"feed parser failed: {type(exc).__name__}: {exc}") from None
+    entries_raw = parsed.get("entries") or []
+    problem = _bozo_reason(parsed)
+    if not entries_raw:
+        if problem:
+            raise ParseError(f"malformed feed, no entries could be read ({problem})")
+        if not parsed.get("version"):
+            raise ParseError("not an RSS or Atom feed (no feed element found)")
+    feed_info = parsed.get("feed") or {}
+    site_link = feed_info.get("link") if is_web_url(feed_info.get("link")) else None
+    result = ParsedFeed(title=one_line(html_to_text(feed_info.get("title", ""))),
+                        site_link=site_link, entries=[],
+                        warning=f"feed is not well-formed but was read anyway ({problem})" if problem else None)
+    for raw in entries_raw[:max_entries]:
+        try:
+            entry = _entry(raw)
+        except Exception as exc:  # one odd entry never sinks the feed
+            result.skipped.append(f"unreadable entry: {type(exc).__name__}: {exc}")
+            continue
+        if entry is None:
+            result.skipped.append("entry with neither title nor link")
+            continue
+        result.entries.append(entry)
+    if len(entries_raw) > max_entries:
+        result.skipped.append(f"{len(entries_raw) - max_entries} entries beyond max_entries_per_feed")
+    return result
+
+
+def _bozo_reason(parsed) -> str | None:
+    if not parsed.get("bozo"):
+        return None
+    exc = parsed.get("bozo_exception")
+    text = str(exc).splitlines()[0] if exc and str(exc) else type(exc).__name__
+    return text[:200]
+
+
+def _entry(raw) -> FeedEntry | None:
+    link = _link(raw)
+    title = one_line(html_to_text(_str(raw.get("title"))))
+    summary = html_to_text(_str(raw.get("summary")), SUMMARY_MAX)
+    text = ""
+    for content in raw.get("content") or []:
+        value = html_to_text(_str(content.get("value")), TEXT_MAX)
+        if len(value) > len(text):
+            text = value
+    if text and not summary:
+        summary = html_to_text(text, SUMMARY_MAX)
+    if text == summary:
+        text = ""
+    if not title and not link:
+        return None
+    if not title:
+        title = one_line(summary)[:120] or "(sans titre)"
+    guid = _str(raw.get("id")) or None
+    return FeedEntry(link=link, title=title, summary=summary, text=text,
+                     published=_timestamp(raw), guid=guid)
+
+
+def _str(value) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _link(raw) -> str | None:
+    candidates = [raw.get("link")]
+    for link in raw.get("links") or []:
+        if link.get("rel", "alternate") == "alternate":
+            candidates.append(link.get("href"))
+    guid = raw.get("id")
+    if raw.get("guidislink", True):
+        candidates.append(guid)
+    for candidate in candidates:
+        if isinstance(candidate, str) and is_web_url(candidate.strip()):
+            return candidate.strip()
+    return None
+
+
+def _timestamp(raw) -> str | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        value = raw.get(key)
+        if value:
+            try:
+                when = dt.datetime.fromtimestamp(calendar.timegm(value), tz=dt.timezone.utc)
+            except (OverflowError, ValueError, TypeError, OSError):
+                continue
+            if 1990 <= when.year <= dt.date.today().year + 1:
+                return when.isoformat()
+    return None

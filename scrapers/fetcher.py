@@ -1,0 +1,275 @@
+"""Polite, bounded HTTP fetching with httpx.
+
+One request at a time per host with a delay between them, several hosts in parallel,
+robots.txt honoured, conditional GET, body capped while streaming (after decompression,
+which we do ourselves so a gzip bomb stops at the cap), retries with backoff on timeouts
+and 5xx, and Retry-After honoured on 429/503. Every failure becomes a `FetchError` with a
+message a person can act on.
+"""
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import time
+import zlib
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+from urllib.robotparser import RobotFileParser
+
+import httpx
+
+from config.schema import FetchSettings
+
+ROBOTS_MAX_BYTES = 512_000
+
+
+class FetchError(Exception):
+    def __init__(self, reason: str, status: int | None = None, retryable: bool = False):
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status
+        self.retryable = retryable  # a transient network failure worth another attempt
+
+
+@dataclass
+class Response:
+    url: str                       # final URL after redirects
+    status: int
+    headers: dict[str, str]
+    body: bytes = b""
+    not_modified: bool = False
+    moved_to: str | None = None    # final URL when a permanent redirect was followed
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "")
+
+
+@dataclass
+class _HostState:
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    next_allowed: float = 0.0
+    robots: RobotFileParser | None = None
+    robots_checked: bool = False
+
+
+class Fetcher:
+    """Use as `async with Fetcher(settings) as fetcher: await fetcher.get(url)`."""
+
+    def __init__(self, settings: FetchSettings, transport: httpx.AsyncBaseTransport | None = None):
+        self.settings = settings
+        self._transport = transport
+        self._hosts: dict[str, _HostState] = {}
+        self._slots = asyncio.Semaphore(settings.concurrency)
+        self._client: httpx.AsyncClient | None = None
+
+    async def __aenter__(self) -> "Fetcher":
+        s = self.settings
+        self._client = httpx.AsyncClient(
+            timeout=httpx.Timeout(s.read_timeout, connect=s.connect_timeout),
+            follow_redirects=True,
+            max_redirects=s.max_redirects,
+            headers={"User-Agent": s.user_agent, "Accept-Encoding": "gzip, deflate"},
+            transport=self._transport,
+            trust_env=False,
+        )
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+
+    async def get(self, url: str, etag: str | None = None, last_modified: str | None = None,
+                  accept: str | None = None) -> Response:
+        """GET `url` politely; raises FetchError on any failure, returns 304 as not_modified."""
+        host = (urlsplit(url).hostname or "").lower()
+        state = self._hosts.setdefault(host, _HostState())
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        if accept:
+            headers["Accept"] = accept
+        async with state.lock:
+            if self.settings.respect_robots and not state.robots_checked:
+                state.robots = await self._load_robots(url, state)
+                state.robots_checked = True
+            if state.robots is not None and not state.robots.can_fetch(self.settings.user_agent, url):
+                raise FetchError("blocked by robots.txt (the site asks robots not to fetch this page)")
+            return await self._get_with_retries(url, headers, state)
+
+    async def _get_with_retries(self, url: str, headers: dict, state: _HostState) -> Response:
+        s = self.settings
+        attempt = 0
+        while True:
+            try:
+                response = await self._once(url, headers, state)
+            except FetchError as exc:
+                if exc.retryable and attempt < s.retries:
+                    await asyncio.sleep(s.backoff * 2 ** attempt)
+                    attempt += 1
+                    continue
+                raise
+            status = response.status
+            if status in (429, 503):
+                wait = _retry_after_seconds(response.headers.get("retry-after"))
+                if wait is not None:
+                    if wait > s.max_retry_after:
+                        raise FetchError(f"HTTP {status}: server asks to retry after {wait:.0f} s "
+                                         f"(more than max_retry_after = {s.max_retry_after:.0f} s)", status)
+                    if attempt < max(1, s.retries):
+                        state.next_allowed = max(state.next_allowed, time.monotonic() + wait)
+                        attempt += 1
+                        continue
+            if status >= 500 and attempt < s.retries:
+                await asyncio.sleep(s.backoff * 2 ** attempt)
+                attempt += 1
+                continue
+            if status == 304:
+                response.not_modified = True
+                return response
+            if not 200 <= status < 300:
+                raise FetchError(f"HTTP {status} {_reason(status)}", status)
+            return response
+
+    async def _once(self, url: str, headers: dict, state: _HostState) -> Response:
+        s = self.settings
+        delay = state.next_allowed - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        assert self._client is not None, "use Fetcher as an async context manager"
+        async with self._slots:
+            try:
+                async with asyncio.timeout(s.total_timeout):
+                    return await self._stream(url, headers)
+            except TimeoutError:
+                raise FetchError(f"timeout: no complete answer within {s.total_timeout:g} s", retryable=True) from None
+            except httpx.ConnectTimeout:
+                raise FetchError(f"timeout: could not connect within {s.connect_timeout:g} s", retryable=True) from None
+            except httpx.ReadTimeout:
+                raise FetchError(f"timeout: server sent nothing for {s.read_timeout:g} s", retryable=True) from None
+            except httpx.TimeoutException as exc:
+                raise FetchError(f"timeout ({type(exc).__name__})", retryable=True) from None
+            except httpx.TooManyRedirects:
+                raise FetchError(f"too many redirects (more than {s.max_redirects})") from None
+            except httpx.ConnectError as exc:
+                raise FetchError(f"cannot connect: {_short(exc)}", retryable=True) from None
+            except httpx.UnsupportedProtocol as exc:
+                raise FetchError(f"invalid URL: {_short(exc)}") from None
+            except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError, httpx.NetworkError) as exc:
+                raise FetchError(f"connection broken: {_short(exc)}", retryable=True) from None
+            except httpx.InvalidURL as exc:
+                raise FetchError(f"invalid URL: {_short(exc)}") from None
+            except httpx.HTTPError as exc:
+                raise FetchError(f"HTTP error: {_short(exc)}") from None
+            finally:
+                state.next_allowed = max(state.next_allowed, time.monotonic() + s.per_host_delay)
+
+    async def _stream(self, url: str, headers: dict) -> Response:
+        cap = self.settings.max_body_bytes
+        assert self._client is not None
+        async with self._client.stream("GET", url, headers=headers) as resp:
+            result = Response(url=str(resp.url), status=resp.status_code,
+                              headers={k.lower(): v for k, v in resp.headers.items()})
+            if any(r.status_code in (301, 308) for r in resp.history):
+                result.moved_to = str(resp.url)
+            if not 200 <= resp.status_code < 300:
+                return result
+            declared = resp.headers.get("content-length", "")
+            encoding = resp.headers.get("content-encoding", "identity").lower().strip()
+            if declared.isdigit() and encoding in ("", "identity") and int(declared) > cap:
+                raise FetchError(f"body larger than {cap:,} bytes (Content-Length {int(declared):,})")
+            decoder = _decoder(encoding)
+            chunks: list[bytes] = []
+            size = 0
+            async for raw in resp.aiter_raw():
+                for piece in _decode(decoder, raw, cap - size):
+                    size += len(piece)
+                    if size > cap:
+                        raise FetchError(f"body larger than {cap:,} bytes"
+                                         + (" once decompressed" if decoder else ""))
+                    chunks.append(piece)
+            if decoder is not None:
+                try:
+                    tail = decoder.flush()
+                except zlib.error:
+                    tail = b""
+                size += len(tail)
+                if size > cap:
+                    raise FetchError(f"body larger than {cap:,} bytes once decompressed")
+                chunks.append(tail)
+            result.body = b"".join(chunks)
+            return result
+
+    async def _load_robots(self, url: str, state: _HostState) -> RobotFileParser | None:
+        parts = urlsplit(url)
+        robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
+        try:
+            response = await self._once(robots_url, {}, state)
+        except FetchError:
+            return None  # unreachable robots.txt: fetch the feed itself and let it fail or not
+        if response.status != 200:
+            return None
+        parser = RobotFileParser()
+        parser.parse(response.body[:ROBOTS_MAX_BYTES].decode("utf-8", "replace").splitlines())
+        return parser
+
+
+def _decoder(encoding: str):
+    if encoding in ("", "identity"):
+        return None
+    if encoding in ("gzip", "x-gzip", "deflate"):
+        return zlib.decompressobj(zlib.MAX_WBITS | 32)  # gzip or zlib header, auto-detected
+    raise FetchError(f"unsupported Content-Encoding {encoding!r}")
+
+
+def _decode(decoder, raw: bytes, room: int):
+    """Yield decoded pieces of `raw`, never producing much more than `room` + 1 bytes."""
+    if decoder is None:
+        yield raw
+        return
+    data = raw
+    while data:
+        try:
+            piece = decoder.decompress(data, max(room, 0) + 1)
+        except zlib.error as exc:
+            raise FetchError(f"corrupt compressed body: {exc}") from None
+        room -= len(piece)
+        yield piece
+        if room < 0:
+            return
+        data = decoder.unconsumed_tail
+
+
+def _retry_after_seconds(value: str | None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when is None:
+        return None
+    import datetime as dt
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    return max(0.0, (when - dt.datetime.now(dt.timezone.utc)).total_seconds())
+
+
+def _reason(status: int) -> str:
+    from http import HTTPStatus
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc) or type(exc).__name__
+    if "Name or service not known" in text or "nodename nor servname" in text or "getaddrinfo" in text:
+        return "host name not found (DNS)"
+    return text.splitlines()[0][:200]

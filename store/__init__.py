@@ -1,0 +1,63 @@
+"""The store: every piece of Vigie's data in TinyDB files under one data dir.
+
+    with open_store(data_dir) as store:
+        with store.writing():          # lock, pick up other writers' changes, flush at the end
+            store.articles.add(batch)
+"""
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import Iterator
+
+from store.articles import ArticleStore
+from store.feeds import FeedState, FeedStateStore
+from store.lock import StoreLock
+from store.storage import StorageCorrupt, remove_stale_temp_files
+
+
+class Store:
+    def __init__(self, data_dir: Path):
+        self.data_dir = Path(data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.lock = StoreLock(self.data_dir)
+        with self.lock:
+            remove_stale_temp_files(self.data_dir)
+            self.articles = ArticleStore(self.data_dir / "articles", self.data_dir / "archive" / "articles")
+            self.feeds = FeedStateStore(self.data_dir / "feeds.json")
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator["Store"]:
+        """Hold the writer lock, refresh from disk, and flush everything on success."""
+        with self.lock:
+            self.refresh()
+            yield self
+            self.flush()
+
+    def refresh(self) -> None:
+        self.articles.refresh()
+        feeds_storage = self.feeds.storage
+        if feeds_storage.changed_on_disk():
+            feeds_storage.reload()
+            self.feeds.clear_cache()
+
+    def flush(self) -> None:
+        with self.lock:
+            self.articles.flush()
+            self.feeds.storage.flush()
+
+    def close(self) -> None:
+        self.flush()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def open_store(data_dir: str | Path) -> Store:
+    return Store(Path(data_dir))
+
+
+__all__ = ["ArticleStore", "FeedState", "FeedStateStore", "Store", "StorageCorrupt", "open_store"]

@@ -1,0 +1,33 @@
+"""Open one TinyDB file on the atomic storage, with a schema version kept inside it."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from tinydb import TinyDB
+
+from store.storage import AtomicJSONStorage
+
+SCHEMA_VERSION = 1
+META_TABLE = "_meta"
+
+
+class SchemaError(Exception):
+    """A data file written by a newer, incompatible Vigie."""
+
+
+def open_db(path: Path, kind: str) -> TinyDB:
+    """Open (or create in memory until the first flush) the TinyDB file `path` of `kind`."""
+    db = TinyDB(path, storage=AtomicJSONStorage)
+    meta = db.table(META_TABLE, cache_size=0)
+    doc = meta.get(doc_id=1)
+    if doc is None:
+        if db.storage.read() is None:  # a new file: stamp it, written with the first flush
+            meta.insert({"schema": SCHEMA_VERSION, "kind": kind})
+    elif doc.get("schema", 0) > SCHEMA_VERSION:
+        raise SchemaError(f"{path}: written by a newer Vigie (schema {doc['schema']}, "
+                          f"this one reads up to {SCHEMA_VERSION}); upgrade Vigie")
+    return db
+
+
+def storage_of(db: TinyDB) -> AtomicJSONStorage:
+    return db.storage  # type: ignore[return-value]

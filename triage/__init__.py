@@ -1,0 +1,1 @@
+"""Triage: relevance, themes, regions, event dates and stories for stored articles."""
