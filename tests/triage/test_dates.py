@@ -1,0 +1,289 @@
+"""Tests for triage.dates: event dates of French news articles and single date strings.
+
+All sentences below are invented for the tests.
+"""
+import datetime as dt
+import time
+
+import pytest
+
+from triage.dates import event_date, parse_french_date
+
+TODAY = dt.date(2026, 11, 23)
+
+
+def ev(title, text, published=None, url="", today=TODAY):
+    return event_date(title, text, published, url, today=today)
+
+
+# --------------------------------------------------------------------------- phrase kinds
+
+@pytest.mark.parametrize("title,text,published,expected", [
+    # "le 6 novembre prochain"
+    ("Un forum de l'emploi à Vesoul",
+     "La communauté de communes organise le 6 novembre prochain un forum des métiers du soin.",
+     "2025-10-02", "2025-11-06"),
+    # "prochain" across the new year
+    ("Salon de l'apprentissage",
+     "Le salon de l'apprentissage se tiendra le 14 janvier prochain au parc des expositions.",
+     "2025-12-10", "2026-01-14"),
+    # weekday + day + month, no year
+    ("Recrutement",
+     "Une réunion d'information aura lieu mardi 8 octobre à la maison de l'emploi de Lisieux.",
+     "2024-09-25", "2024-10-08"),
+    # range "du 19 au 23 janvier"
+    ("Semaine des métiers du grand âge",
+     "Du 19 au 23 janvier, les Ehpad du département ouvrent leurs portes aux demandeurs d'emploi.",
+     "2026-01-05", "2026-01-19"),
+    # full date with hours
+    ("Job dating santé",
+     "Le job dating se déroulera le jeudi 3 décembre 2026 de 9h à 17h à la salle des fêtes.",
+     None, "2026-12-03"),
+    # "les 12 et 13 mars"
+    ("Portes ouvertes à l'IFSI",
+     "L'institut de formation en soins infirmiers accueillera le public les 12 et 13 mars.",
+     "2025-02-20", "2025-03-12"),
+    # "ce mercredi"
+    ("Un bus de l'emploi à Montbard",
+     "Le bus de l'emploi fait étape ce mercredi sur la place du marché, de 10h à 16h.",
+     "2024-05-13", "2024-05-15"),
+    # "demain"
+    ("Forum",
+     "Demain, le forum des métiers de l'aide à domicile ouvrira ses portes à la halle aux grains.",
+     "2024-04-09", "2024-04-10"),
+    # "1er décembre"
+    ("Signature d'une charte",
+     "La charte pour l'attractivité des métiers du social sera signée le 1er décembre à la préfecture.",
+     "2023-11-20", "2023-12-01"),
+    # numeric date
+    ("Rencontre employeurs",
+     "Une rencontre entre employeurs et candidats aura lieu le 08/02/2023 à la mairie annexe.",
+     None, "2023-02-08"),
+    # "à partir du 15 mai"
+    ("Campagne de recrutement",
+     "La campagne d'affichage sera diffusée à partir du 15 mai dans les gares de la région.",
+     "2025-05-02", "2025-05-15"),
+    # weekday + day without month, resolved near the publication date
+    ("Forum des métiers",
+     "Rendez-vous samedi 12 au gymnase municipal pour le forum des métiers du territoire.",
+     "2024-10-07", "2024-10-12"),
+    # range across months with the year only on the last day
+    ("Congrès",
+     "Le congrès régional se tiendra du 30 septembre au 2 octobre 2027 à Besançon.",
+     None, "2027-09-30"),
+    # hyphenated list of days
+    ("Assises",
+     "Les assises du travail social auront lieu les 4-5-6 juin 2025 à Reims.",
+     None, "2025-06-04"),
+    # abbreviated month
+    ("Atelier CV",
+     "Atelier CV et simulation d'entretien : lundi 3 févr. 2025 de 14h à 16h au centre social.",
+     None, "2025-02-03"),
+])
+def test_phrase_kinds(title, text, published, expected):
+    assert ev(title, text, published) == expected
+
+
+# --------------------------------------------------------------------------- year inference
+
+def test_year_from_url():
+    text = "Le centre hospitalier organise jeudi 16 février une matinée de recrutement."
+    url = "https://www.journal-exemple.fr/2023/02/10/hopital-matinee-recrutement"
+    assert ev("Matinée recrutement", text, None, url) == "2023-02-16"
+
+
+def test_year_from_compact_url_date():
+    text = "Le forum aura lieu le 3 avril à la salle polyvalente."
+    url = "https://www.exemple.fr/actualite/20240315-forum-emploi-sante"
+    assert ev("Forum emploi santé", text, None, url) == "2024-04-03"
+
+
+def test_year_from_publication_stamp_in_text():
+    text = ("Publié le 8 octobre 2024 à 18h30\n"
+            "Le salon régional de la formation sanitaire aura lieu le 17 octobre au Zénith.")
+    assert ev("Salon de la formation", text, None) == "2024-10-17"
+
+
+def test_year_from_other_full_date_in_text():
+    text = ("La directrice a été nommée le 10 janvier 2024 en conseil des ministres. "
+            "Elle a pris ses fonctions ce lundi 5 février au siège de l'agence.")
+    assert ev("Nouvelle directrice", text, None) == "2024-02-05"
+
+
+def test_year_from_weekday_and_stated_year():
+    # Only 2026 makes "vendredi 13 mars" a Friday among the years around "2025".
+    text = ("En 2025, plus de 800 visiteurs étaient venus. "
+            "La nuit des métiers aura lieu vendredi 13 mars au centre des congrès.")
+    assert ev("La nuit des métiers", text, None) == "2026-03-13"
+
+
+def test_year_from_weekday_alone_uses_today():
+    text = "Le job dating de l'hôpital s'est tenu ce mardi 14 octobre dans le hall principal."
+    assert ev("Job dating", text, None, today=dt.date(2026, 11, 23)) == "2025-10-14"
+
+
+def test_no_year_at_all_gives_none():
+    text = "Le forum des métiers du soin aura lieu le 14 mars à la salle des fêtes."
+    assert ev("Forum des métiers", text, None) is None
+
+
+# --------------------------------------------------------------------------- past vs future
+
+def test_past_event_reported_shortly_after():
+    text = "Le 27 avril, le foyer a accueilli plus de 150 lycéens pour sa journée portes ouvertes."
+    assert ev("Portes ouvertes", text, "2025-05-05") == "2025-04-27"
+
+
+def test_past_tense_picks_previous_year():
+    text = "La convention de partenariat avait été signée le 20 octobre dernier par les deux écoles."
+    assert ev("Partenariat", text, "2024-06-01") == "2023-10-20"
+
+
+def test_future_tense_picks_next_year():
+    text = "La prochaine édition du salon se tiendra le 5 mars à Dijon."
+    assert ev("Salon", text, "2024-11-20") == "2025-03-05"
+
+
+def test_weekday_reported_yesterday():
+    text = "Hier, une cinquantaine de candidats ont participé au job dating organisé à la mairie."
+    assert ev("Job dating", text, "2024-03-14") == "2024-03-13"
+
+
+# --------------------------------------------------------------------------- dates that are not the event
+
+def test_publication_stamp_ignored():
+    text = ("Publié le 12 septembre 2024 à 08h15, mis à jour le 13 septembre 2024\n"
+            "Le département lance une campagne pour recruter des assistants familiaux. "
+            "Une réunion d'information est prévue le 26 septembre à l'hôtel du département.")
+    assert ev("Assistants familiaux", text, None) == "2024-09-26"
+
+
+def test_deadline_ignored():
+    text = ("Les candidatures sont ouvertes jusqu'au 10 mars 2025. "
+            "Les entretiens auront lieu lors du job dating du 14 mars 2025 à la mission locale.")
+    assert ev("Job dating", text, None) == "2025-03-14"
+
+
+def test_deadline_only_gives_none():
+    text = "Les dossiers de candidature doivent être déposés avant le 30 avril 2025 sur le site."
+    assert ev("Appel à candidatures pour la formation d'aide-soignant", text, "2025-04-01") is None
+
+
+def test_law_and_birth_dates_ignored():
+    text = ("Née le 3 mai 1975, elle dirige la fédération depuis 2019. Selon la loi du 24 juillet 2019, "
+            "les établissements doivent former leurs agents. Le colloque annuel aura lieu le 9 juin 2025.")
+    assert ev("Colloque", text, None) == "2025-06-09"
+
+
+def test_historical_date_not_the_event():
+    text = ("L'opérateur de compétences a été créé le 1er avril 2019. Aujourd'hui il finance "
+            "des milliers de contrats d'apprentissage dans le secteur.")
+    assert ev("Interview du directeur", text, "2023-05-10") is None
+
+
+def test_statistics_date_ignored():
+    text = "Au 1er janvier 2024, la région comptait 12 000 infirmiers libéraux, selon l'étude."
+    assert ev("Démographie infirmière", text, "2024-06-02") is None
+
+
+def test_no_event_gives_none():
+    text = ("Selon une étude publiée en 2023, 40 % des aides-soignants envisagent de quitter le métier. "
+            "Les établissements peinent à recruter, notamment la nuit et le week-end.")
+    assert ev("Les difficultés de recrutement persistent", text, "2024-01-15") is None
+
+
+def test_standalone_date_line_is_not_the_event():
+    text = ("Lundi 9 juin 2025\n"
+            "Le 2 juin, l'Ehpad a accueilli une centaine de collégiens pour une journée découverte.")
+    assert ev("Une journée découverte des métiers", text, None) == "2025-06-02"
+
+
+def test_byline_date_is_not_the_event():
+    text = ("Par Jeanne Martin - Le 4 février 2025\n"
+            "Le forum santé-social se tiendra le 20 février au lycée professionnel.")
+    assert ev("Forum santé-social", text, None) == "2025-02-20"
+
+
+def test_first_day_when_several_sessions():
+    text = ("Deux sessions de recrutement sont organisées : le 5 mars à Laval puis le 12 mars "
+            "à Mayenne, de 9h à 12h.")
+    assert ev("Sessions de recrutement", text, "2025-02-25") == "2025-03-05"
+
+
+def test_event_in_title():
+    assert ev("Job dating le 18 novembre au CHU", "Venez avec votre CV.", "2025-11-02") == "2025-11-18"
+
+
+def test_related_articles_block_ignored():
+    text = ("À lire aussi\n"
+            "Le salon de l'étudiant se tiendra le 3 février à Rennes\n"
+            "Les centres de santé peinent toujours à recruter des médecins, selon une enquête régionale.")
+    assert ev("Les centres de santé peinent à recruter", text, "2026-01-15") is None
+
+
+def test_previous_edition_not_the_event():
+    text = ("Après un premier forum le 14 janvier qui avait attiré 300 visiteurs, l'hôpital organise "
+            "une nouvelle édition le 22 avril, de 9h à 13h.")
+    assert ev("Nouveau forum à l'hôpital", text, "2025-04-01") == "2025-04-22"
+
+
+def test_signed_agreement_is_the_event_but_cited_agreement_is_not():
+    signed = "La signature de l'accord du 12 mars a eu lieu au conseil départemental."
+    assert ev("Accord signé", signed, "2024-03-15") == "2024-03-12"
+    cited = "En application de l'accord du 9 juillet 2021, les salariés percevront une revalorisation."
+    assert ev("Revalorisation", cited, "2024-03-15") is None
+
+
+def test_event_listing_with_date_line_and_hours():
+    text = "Agenda\nMercredi 18 mars 2026\n9h - 17h\nGymnase municipal"
+    assert ev("Forum des métiers de l'aide à domicile", text, None) == "2026-03-18"
+
+
+def test_two_digit_year_and_update_stamp():
+    text = "Mis à jour le 08/10/24 à 10:30\nLa matinée de recrutement se tiendra le 15 octobre."
+    assert ev("Matinée de recrutement", text, None) == "2024-10-15"
+
+
+def test_nowadays_is_not_a_date():
+    text = "Aujourd'hui, les forums de l'emploi se multiplient dans les hôpitaux du pays."
+    assert ev("Tendance", text, "2024-05-02") is None
+
+
+def test_empty_inputs():
+    assert ev("", "", None) is None
+
+
+def test_speed():
+    text = ("Publié le 3 mars 2025\n" + "Le secteur médico-social recrute dans tout le département. " * 30
+            + "Un forum aura lieu le 20 mars de 9h à 17h.")
+    start = time.perf_counter()
+    for _ in range(50):
+        ev("Forum", text, None)
+    assert (time.perf_counter() - start) / 50 < 0.02
+
+
+# --------------------------------------------------------------------------- parse_french_date
+
+REF = dt.date(2024, 12, 1)
+
+
+@pytest.mark.parametrize("s,expected", [
+    ("Publié le 8 octobre 2024", dt.date(2024, 10, 8)),
+    ("8 oct. 2024", dt.date(2024, 10, 8)),
+    ("08/10/2024", dt.date(2024, 10, 8)),
+    ("2024-10-08", dt.date(2024, 10, 8)),
+    ("2024-10-08T18:30:00+02:00", dt.date(2024, 10, 8)),
+    ("mardi 8 octobre 2024 à 18h30", dt.date(2024, 10, 8)),
+    ("Mis à jour le 1er décembre 2023", dt.date(2023, 12, 1)),
+    ("12 novembre", dt.date(2024, 11, 12)),
+    ("25 décembre", dt.date(2023, 12, 25)),
+    ("08.10.2024", dt.date(2024, 10, 8)),
+    ("2024/10/08 18:30", dt.date(2024, 10, 8)),
+    ("Le 02 février 2024.", dt.date(2024, 2, 2)),
+    ("hier à 18h", dt.date(2024, 11, 30)),
+    ("il y a 3 jours", dt.date(2024, 11, 28)),
+    ("pas de date ici", None),
+    ("", None),
+])
+def test_parse_french_date(s, expected):
+    assert parse_french_date(s, REF) == expected

@@ -1,0 +1,93 @@
+"""Relevance and theme decisions on invented French articles."""
+import pytest
+
+from triage.labeler import label_article
+from triage.vocabulary import TermSet, VocabularyError, load_vocabulary
+
+V = load_vocabulary()
+
+
+def label(title, text, published="2026-11-17"):
+    return label_article(V, title, text, published)
+
+
+@pytest.mark.parametrize("term, text, matches", [
+    ("infirmi*", "Les INFIRMIÈRES du service", True),
+    ("aide* a domicile", "des aides à domicile", True),
+    ("job dating*", "un job-dating", True),
+    ("metier* du grand age", "les métiers du grand âge", True),
+    ("ehpad", "les Ehpad du département", True),
+    ("cfa", "la cfao", False),
+    ("forum*", "informations", False),
+])
+def test_terms_match_plural_gender_accents_and_word_boundaries(term, text, matches):
+    from domain.text import fold
+    assert bool(TermSet.build([term]).hits(fold(text))) is matches
+
+
+def test_unknown_theme_in_vocabulary_is_an_error(tmp_path):
+    bad = tmp_path / "v.toml"
+    bad.write_text("[themes.sport]\nstrong = ['match']\n", encoding="utf-8")
+    with pytest.raises(VocabularyError, match="unknown theme"):
+        load_vocabulary(bad)
+
+
+def test_job_dating_at_a_hospital_is_a_relevant_event():
+    labels = label("Job dating au centre hospitalier de Vierzon le 3 décembre",
+                   "Le centre hospitalier organise un job dating le jeudi 3 décembre de 9h à 16h. "
+                   "Infirmiers, aides-soignants et agents de service hospitalier rencontreront les "
+                   "recruteurs. Une trentaine de postes sont à pourvoir en CDI.")
+    assert labels.relevant and labels.themes[0] == "event" and "recruitment" in labels.themes
+    assert labels.event_date == "2026-12-03"
+
+
+def test_regional_charter_is_filed_under_charter():
+    labels = label("Une charte régionale pour l'attractivité des métiers du grand âge",
+                   "La Région, l'ARS et les fédérations d'employeurs ont signé une charte d'engagement "
+                   "pour améliorer l'attractivité des métiers du grand âge : accueil des nouveaux "
+                   "salariés, tutorat, qualité de vie au travail dans les Ehpad.")
+    assert labels.relevant and labels.themes[0] == "charter"
+
+
+def test_campaign_and_apprenticeship_and_training_and_study():
+    campaign = label("« Prendre soin, c'est mon métier » : une campagne pour changer le regard",
+                     "Affiches, clips vidéo et podcasts : le Département lance une campagne de "
+                     "promotion des métiers de l'aide à domicile pour susciter des vocations.")
+    apprentice = label("Des aides-soignants formés en apprentissage au CFA de Laval",
+                       "Le CFA ouvre une formation d'aide-soignant en apprentissage : les apprentis "
+                       "alternent cours à l'institut de formation et travail en Ehpad.")
+    training = label("120 places supplémentaires en IFSI à la rentrée",
+                     "La Région finance 120 places supplémentaires de formation en soins infirmiers "
+                     "dans les instituts de formation (IFSI) pour répondre à la pénurie d'infirmières.")
+    study = label("Une étude chiffre les postes vacants dans les Ehpad",
+                  "Selon une enquête de l'observatoire régional de l'emploi, 9 % des postes de soignants "
+                  "en Ehpad sont vacants. L'étude recense les difficultés de recrutement par métier.")
+    assert campaign.relevant and campaign.themes[0] == "campaign"
+    assert apprentice.relevant and apprentice.themes[0] == "apprenticeship"
+    assert training.relevant and training.themes[0] == "training"
+    assert study.relevant and study.themes[0] == "study"
+
+
+def test_retention_plan():
+    labels = label("Un plan pour fidéliser les infirmières du CHU",
+                   "Plannings stabilisés, crèche aux horaires décalés et logements : le CHU présente "
+                   "son plan de fidélisation pour améliorer les conditions de travail des soignants.")
+    assert labels.relevant and labels.themes[0] == "retention"
+
+
+@pytest.mark.parametrize("title, text", [
+    ("Grippe : les hôpitaux déclenchent le plan blanc",
+     "Face à l'épidémie de grippe, une vingtaine d'hôpitaux ont déclenché le plan blanc ; "
+     "des soignants ont été rappelés sur leurs congés."),
+    ("Un nouvel IRM au centre hospitalier",
+     "Le centre hospitalier s'équipe d'un deuxième IRM pour réduire les délais d'examen des patients."),
+    ("Forum des métiers du bâtiment au Mans",
+     "Les entreprises du BTP recrutent : maçons, électriciens et plombiers sont attendus au forum de l'emploi."),
+    ("Don du sang : l'EFS appelle aux dons",
+     "L'Établissement français du sang lance un appel urgent aux donneurs : les réserves sont basses."),
+    ("Job dating pour les saisonniers",
+     "Hôtellerie et restauration recrutent des saisonniers pour l'été lors d'un job dating."),
+])
+def test_near_misses_are_not_relevant(title, text):
+    labels = label(title, text)
+    assert not labels.relevant and labels.themes == [] and labels.regions == []

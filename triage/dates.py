@@ -1,0 +1,637 @@
+"""Dates in French news articles.
+
+`event_date()` returns the first day of the event an article announces or reports
+(job forum, job dating, information meeting, open day, signing, launch, conference...)
+or None.  It is deterministic and regex based: every French date mention is extracted
+("le 6 novembre prochain", "mardi 8 octobre", "du 19 au 23 janvier", "les 12 et 13 mars",
+"le 08/02/2023", "ce mercredi", "demain"...), publication stamps, deadlines, law, birth and
+"depuis" dates are dropped, missing years are resolved against a reference date
+(publication date, date in the URL, "Publié le ..." stamp, other dates or years stated
+in the text, weekday consistency; as a last resort "jeudi 11 septembre" alone takes the
+latest year where that day is a Thursday), and the remaining mentions are scored by
+nearness to event words, times of day, "ce <weekday>" and position in the article.
+A year-less date with nothing to anchor it gives None.
+
+`parse_french_date()` parses one date string, e.g. the publication date of a web page.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from typing import NamedTuple
+
+from triage.text import fold
+
+Date = _dt.date
+
+# --------------------------------------------------------------------------- vocabulary
+
+_MONTHS = {
+    "janvier": 1, "janv": 1, "jan": 1, "fevrier": 2, "fevr": 2, "fev": 2, "mars": 3,
+    "avril": 4, "avr": 4, "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "aout": 8,
+    "septembre": 9, "sept": 9, "sep": 9, "octobre": 10, "oct": 10, "novembre": 11,
+    "nov": 11, "decembre": 12, "dec": 12,
+}
+_WEEKDAYS = {"lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4,
+             "samedi": 5, "dimanche": 6}
+_RELATIVE = {"avant-hier": -2, "hier": -1, "aujourd'hui": 0, "ce matin": 0, "ce soir": 0,
+             "cet apres-midi": 0, "demain": 1, "apres-demain": 2}
+
+_MON = "(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + ")"
+_WD = "(?:" + "|".join(_WEEKDAYS) + ")"
+_DAY = r"(?:1\s?er|premier|[0-3]?\d)"
+_YEAR = r"(?:19|20)\d\d"
+
+# All patterns run on folded text (lower case, no accents, plain apostrophes/dashes).
+_ISO_RE = re.compile(rf"(?<![\d/])(?P<y>{_YEAR})-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?!\d)")
+_NUM_RE = re.compile(
+    r"(?<![\d/.\-])(?P<d>[0-3]?\d)(?P<sep>[/.\-])(?P<m>[01]?\d)(?P=sep)(?P<y>(?:19|20)\d\d|\d\d)"
+    r"(?!\d|[/.\-]\d)")
+_DM_RE = re.compile(
+    rf"(?<![\w/.,])(?:(?P<wd>{_WD})\s+)?(?P<d>{_DAY})"
+    rf"(?P<more>(?:\s*(?:-|,|&|/|et|au)\s*(?:le\s+)?(?:{_WD}\s+)?(?:1\s?er|[0-3]?\d)(?!\w)){{0,8}})"
+    rf"\s*(?P<mon>{_MON})(?![a-z])\.?(?:\s+(?P<y>{_YEAR})(?!\d))?")
+_YMD_SLASH_RE = re.compile(rf"(?<![\d/])(?P<y>{_YEAR})/(?P<m>[01]?\d)/(?P<d>[0-3]?\d)(?![\d/])")
+_WD_DAY_RE = re.compile(
+    rf"\b(?P<wd>{_WD})\s+(?P<d>1\s?er|[0-3]?\d)(?![\w:,.]\d|\w|\s*(?:h\b|h\d|heures?\b|[/.:]\d))")
+_WD_ONLY_RE = re.compile(
+    rf"\b(?P<wd>{_WD})\b(?!\s*(?:,|et|ou|au|a)\s*{_WD})"
+    r"(?:\s+(?:matin|midi|apres-midi|soir|en fin de journee|en fin de matinee))?"
+    r"(?:\s+(?P<rel>dernier|prochain))?")
+_WD_PREFIX_RE = re.compile(
+    r"(?:\b(?P<pre>ce|cette|c'est|le|les|du|au|chaque|tous|toutes|de|d'|et|ou|ni|a|jusqu'au)|(?P<comma>,))\s*$")
+_TRIGGER_RE = re.compile(rf"\d|{_WD}|hier|demain|aujourd'hui|ce matin|ce soir|cet apres-midi")
+_REL_RE = re.compile(
+    r"(?<![\w'])(?P<rel>avant-hier|apres-demain|aujourd'hui|hier|demain|ce matin|ce soir|"
+    r"cet apres-midi)(?![\w'])")
+_YM_RE = re.compile(rf"(?<![\d/\-])(?P<y>{_YEAR})-(?P<m>0[1-9]|1[0-2])(?![\d\-])")
+_BARE_YEAR_RE = re.compile(rf"(?<![\d\-/.,°])(?P<y>{_YEAR})(?![\d\-/]|\s*-\s*\d)")
+_YEAR_EXCLUDED_BEFORE = re.compile(
+    r"(?:depuis|d'ici|horizon|jusqu'en|loi|n°|avant|entre|de|des annees|fin|debut)\s*(?:l'an\s*)?$")
+
+# Context just before a mention (searched at the end of the preceding ~60 characters).
+_STAMP_BEFORE = re.compile(
+    r"(?:\b(?:publie|publiee|publication|mis a jour|mise a jour|maj|modifie|modifiee|"
+    r"mis en ligne|mise en ligne|actualise|actualisee|redige|redigee|paru|parue|"
+    r"date de publication|derniere modification)\b[^.\n]{0,14}"
+    r"|\b(?:poste|postee|posted|cree|creee|fonde|fondee)\s+(?:le|on)\s*"
+    r"|\bn\s*°?\s*\d+\s+du\s*"
+    r"|\b(?:depeche|article|communique|newsletter|bulletin|numero|dossier de presse)\s+du\s*"
+    r"|\bpar\b[^.\n]{2,40}[-|•,]\s*(?:le\s*)?)$")
+_DEADLINE_BEFORE = re.compile(
+    r"(?:jusqu'(?:au|a|en)?|\bavant\b(?: le| ce| cette)?|\bau plus tard(?: le| ce)?|\bdate limite\b[^.\n]{0,25}|"
+    r"\bd'ici\b(?: le| au| a| la fin)?|\blimite\b[^.\n]{0,20}|\bclotur\w*[^.\n]{0,20}|\bdeadline\b[^.\n]{0,10}|"
+    r"\bdelai\b[^.\n]{0,20}|\becheance\b[^.\n]{0,10}|\bfin des inscriptions\b[^.\n]{0,10}|"
+    r"\binscri\w*\s+(?:avant|jusqu'au)\b[^.\n]{0,5})\s*:?\s*$")
+_LAW_BEFORE = re.compile(
+    r"\b(?:loi|lois|decret|arrete|ordonnance|circulaire|instruction|directive|reglement|deliberation|"
+    r"jurisprudence|arret|decision)\b[^.\n]{0,40}?\bdu\s*$")
+_AGREEMENT_BEFORE = re.compile(r"\b(?:accord|avenant|protocole)\b[^.\n]{0,40}?\bdu\s*$")
+_OTHER_BEFORE = re.compile(
+    r"(?:\b(?:ne|nee|nes|nees|naissance|decede|decedee|depuis)\b(?: le| la| ce| cette)?"
+    r"|\bau\b|\b(?:en date|datee?s?) du)\s*:?\s*$")
+_RANGE_END_BEFORE = re.compile(r"(?:\bau|-|\bet|&|,)\s*$")
+_BYLINE_AFTER = re.compile(r"^\s*(?:(?:a|-)\s*\d{1,2}\s*[h:]\s*\d{0,2}\s*)?(?:[,|•\-]\s*)?par\b")
+_SEP_AFTER = re.compile(r"^\s*[|•]")
+_NEXT_WORD = re.compile(r"^\s*,?\s*(?P<w>prochaine?|derniere?)\b")
+
+_EVENT_RE = re.compile(
+    r"\b(?:forums?|salons?|job[\s-]?datings?|jobdatings?|datings?|speed[\s-]?(?:recruiting|meeting|dating)s?|"
+    r"recrutement express|rencontres?|journees?|soirees?|matinees?|reunions?|portes?[\s-]ouvertes?|"
+    r"signatures?|signee?s?|signent|signera|signeront|lancements?|lancee?s?|lancent|lancera|"
+    r"se tiendr\w+|se tient|se tiennent|s'est tenue?|se sont tenue?s|tenue?s? le|aura lieu|auront lieu|"
+    r"a eu lieu|ont eu lieu|a lieu|ont lieu|avait lieu|se deroul\w+|s'est deroulee?|"
+    r"rendez-vous|rdv|conferences?|colloques?|congres|seminaires?|webinaires?|webinars?|ateliers?|"
+    r"visites?|inaugur\w+|ceremonies?|remises? des?|concours|competitions?|olympiades?|bus|tournees?|"
+    r"escales?|stands?|evenements?|manifestations?|"
+    r"organis(?:e|ee|es|ees|ent|era|eront|ait|aient|ant)|accueill(?:e|era|eront|ent|i|ie|is|ies|ait|aient)|"
+    r"ouvr\w* (?:ses|leurs|les|ces) portes|ouvrira|ouvriront|discours|allocution|assises|etats generaux|"
+    r"conventions?|partenariats?|campagnes?|diffusee?s?|diffusion|demarre\w*|rentree|sessions?|"
+    r"information collective|reunion d'information|hackathons?|tables? rondes?|debats?|"
+    r"convie\w*|invite[es]?|festival|permanences?|prise de fonctions?|pris ses fonctions|"
+    r"pose de la premiere pierre|nuit de l|semaines? (?:des|du|de l)|expositions?)\b")
+_HOURS_RE = re.compile(r"\b(?:[01]?\d|2[0-3])\s*(?:h|heures?)(?:\s*[0-5]\d)?\b|\b(?:0?[6-9]|1\d|2[0-3]):[0-5]\d\b")
+_HOUR = r"(?:[01]?\d|2[0-3])\s*(?:h|heures?|:)\s*(?:[0-5]\d)?"
+_HOUR_RANGE_RE = re.compile(rf"\b{_HOUR}\s*(?:-|a|au|jusqu'a)\s*{_HOUR}(?!\d)")
+_TIME_RE = re.compile(
+    r"\b(?:[01]?\d|2[0-3])\s*(?:h|heures?)(?:\s*[0-5]\d)?\b|\b(?:[01]?\d|2[0-3]):[0-5]\d\b|"
+    r"\b(?:matin|apres-midi|soir|soiree|toute la journee)\b")
+
+# Tense markers run on the lower-cased original sentence (accents kept: "a" vs "à").
+_PAST_RE = re.compile(
+    r"\b(?:a|ont|avait|avaient|s'est|se sont|s'était|s'étaient|fut|furent)\s+"
+    r"(?:(?:déjà|bien|ainsi|notamment|également|aussi|été|pu|su|eu)\s+)?"
+    r"(?!(?:lieu|besoin|du|un|plus|aussi|ainsi|tous|toutes?|deux|trois|peu|moins|envie|peur|droit|cours|"
+    r"fort|mi|vécu)\b)\w*(?:é|ée|és|ées|i|ie|is|ies|u|ue|us|ues|it|its|ert|erte|eint|ris|rise|eu)\b"
+    r"|\b(?!(?:fait|trait|attrait|portrait|souhait|lait|parfait|extrait|retrait|forfait|"
+    r"bienfait|abstrait|distrait|satisfait|méfait)\b)\w{2,}(?:ait|aient)\b"
+    r"|\bdernière?s?\b|\bhier\b|\bprécédente?\b")
+_FUTURE_RE = re.compile(
+    r"\b(?!(?:opéra|caméra|extra|ultra|intra|supra|contra|front|affront|cobra|ère|era|tiara|"
+    r"mantra|sierra|véra|vera|clara|sara|lara|barbara|ra)\b)\w{2,}(?:era|eront|ira|iront|dra|dront|ra|ront)\b"
+    r"|\bprochaine?s?\b|\bdemain\b|\bà venir\b|\b(?:va|vont)\s+(?:se\s+)?\w+(?:er|ir|re)\b")
+
+_RELATED_RE = re.compile(
+    r"\s*(?:a lire (?:aussi|egalement)|lire (?:aussi|egalement|la suite)|voir aussi|a voir aussi|"
+    r"sur le meme (?:sujet|theme)|dans la meme rubrique|nos articles|articles? (?:lies|similaires|recommandes)|"
+    r"les plus lus|a la une|derniers articles|vous aimerez aussi|related)\b\s*:?")
+_EARLIER_BEFORE = re.compile(r"\bapres\b[^.;:]{0,50}$")
+_EARLIER_AFTER = re.compile(r"^[^.;:]{0,40}\b(?:avait|avaient)\b")
+_PUNCT_SPLIT = re.compile(r"(?<=[.!?…])\s+(?=[A-ZÀ-Ý«\"“])")
+_URL_YMD = (
+    re.compile(rf"/(?P<y>{_YEAR})/(?P<m>[01]?\d)/(?P<d>[0-3]?\d)(?:/|$|[^\d])"),
+    re.compile(rf"(?<!\d)(?P<y>{_YEAR})[-_.](?P<m>[01]\d)[-_.](?P<d>[0-3]\d)(?!\d)"),
+    re.compile(rf"(?<!\d)(?P<y>{_YEAR})(?P<m>[01]\d)(?P<d>[0-3]\d)(?!\d)"),
+)
+_URL_YM = re.compile(rf"/(?P<y>{_YEAR})/(?P<m>[01]?\d)(?:/|$)")
+
+# Resolution / scoring constants.
+_MAX_PAST_GAP = 300        # days: a past occurrence farther than this is not "reported"
+_TODAY_LOOKAHEAD = 120     # days after today still allowed when only the weekday fixes the year
+_TODAY_LOOKBACK_YEARS = 8  # how far back the weekday-only year inference may go
+_THRESHOLD = 3.5
+_MAX_PER_SENTENCE = 12     # bounds the work on pathological texts (tables, lists of numbers)
+_MAX_MENTIONS = 200
+_MAX_CHARS = 15000         # event dates are stated early; the tail of very long pages is ignored
+
+
+class _Mention(NamedTuple):
+    kind: str              # "full" (explicit year), "dm", "wdday", "wd", "rel"
+    day: int | None
+    month: int | None
+    year: int | None
+    weekday: int | None
+    offset: int | None     # days for hier/demain
+    direction: str         # "past", "future" or "" (dernier / prochain)
+    this: bool             # "ce mardi ..."
+    sent: int              # sentence index
+    pos: int               # approximate character position in the article (title = 0)
+    status: str            # "ok", "stamp", "standalone", "deadline", "law", "other",
+                           # "follow" (end of a range / later day of a list), "earlier" (previous edition)
+
+
+class _Sentence(NamedTuple):
+    folded: str
+    tense: str             # "past", "future" or ""
+    event: bool
+    time: bool
+    in_title: bool
+    pos: int
+    line: int
+    related: bool          # "Lire aussi" block: links to other articles
+
+
+# --------------------------------------------------------------------------- helpers
+
+def _mkdate(y: int | None, m: int | None, d: int | None) -> Date | None:
+    try:
+        return Date(int(y), int(m), int(d))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
+def _day_value(s: str) -> int:
+    s = s.replace(" ", "")
+    return 1 if s in ("1er", "premier") else int(s)
+
+
+def _year4(y: str) -> int:
+    v = int(y)
+    return v if len(y) == 4 else 2000 + v if v < 70 else 1900 + v
+
+
+def _parse_iso(value: str | None) -> Date | None:
+    if not value:
+        return None
+    m = re.match(r"\s*(\d{4})-(\d{2})-(\d{2})", value)
+    return _mkdate(m.group(1), m.group(2), m.group(3)) if m else None
+
+
+def _tense(sentence_lower: str) -> str:
+    past = len(_PAST_RE.findall(sentence_lower))
+    future = len(_FUTURE_RE.findall(sentence_lower))
+    if past > future:
+        return "past"
+    if future > past:
+        return "future"
+    return ""
+
+
+def _sentences(title: str, text: str) -> list[_Sentence]:
+    out: list[_Sentence] = []
+    pos = 0
+    lines = [(title or "", True)] + [(ln, False) for ln in (text or "").split("\n")]
+    after_header = False
+    for li, (line, in_title) in enumerate(lines):
+        if not line.strip():
+            continue
+        fline = fold(line)
+        header = _RELATED_RE.match(fline)
+        related = bool(header) or after_header
+        after_header = bool(header) and len(fline) - header.end() < 3
+        same_length = len(fline) == len(line)
+        start = 0
+        for part in _PUNCT_SPLIT.split(line):
+            start = line.find(part, start)
+            if part.strip():
+                f = fline[start:start + len(part)] if same_length else fold(part)
+                if _TRIGGER_RE.search(f):  # may hold a date: tense and time of day matter
+                    low = part.lower().replace("’", "'").replace("\u00a0", " ")
+                    tense, time_cue = _tense(low), bool(_TIME_RE.search(f))
+                else:
+                    tense, time_cue = "", False
+                out.append(_Sentence(f, tense, bool(_EVENT_RE.search(f)), time_cue, in_title,
+                                     0 if in_title else pos, li, related))
+            if not in_title:
+                pos += len(part) + 1
+    return out
+
+
+def _context_status(f: str, start: int, end: int, line_text: str) -> str:
+    before = f[max(0, start - 60):start]
+    after = f[end:end + 40]
+    if _STAMP_BEFORE.search(before) or _SEP_AFTER.match(after):
+        return "stamp"
+    if _BYLINE_AFTER.match(after) and (re.search(r"[,|•\-]\s*par\b", after[:12]) or not before.strip()):
+        return "stamp"
+    if _LAW_BEFORE.search(before) or (_AGREEMENT_BEFORE.search(before) and "sign" not in f):
+        return "law"
+    if _DEADLINE_BEFORE.search(before):
+        return "deadline"
+    if _OTHER_BEFORE.search(before):
+        return "other"
+    # A date alone on its line (page furniture: publication date, sidebar date).
+    if len(line_text) > 80:
+        return "ok"
+    rest = re.sub(r"[^a-z]+", " ", line_text.replace(f[start:end], " ")).split()
+    if len([w for w in rest if w not in ("le", "la", "du", "date", "a", "h")]) == 0 \
+            and not _HOUR_RANGE_RE.search(line_text):
+        return "standalone"
+    return "ok"
+
+
+def _extract(sentences: list[_Sentence], line_texts: dict[int, str]) -> list[_Mention]:
+    mentions: list[_Mention] = []
+    for si, s in enumerate(sentences):
+        if len(mentions) >= _MAX_MENTIONS:
+            break
+        f = s.folded
+        if not _TRIGGER_RE.search(f):
+            continue
+        taken: list[tuple[int, int]] = []
+
+        def free(a: int, b: int) -> bool:
+            return all(b <= x or a >= y for x, y in taken)
+
+        found: list[tuple[int, int, tuple]] = []
+        for rx, kind in ((_ISO_RE, "iso"), (_NUM_RE, "num"), (_DM_RE, "dm"), (_WD_DAY_RE, "wdday"),
+                         (_WD_ONLY_RE, "wd"), (_REL_RE, "rel")):
+            for m in rx.finditer(f):
+                if len(taken) >= _MAX_PER_SENTENCE:
+                    break
+                a, b = m.span()
+                if not free(a, b):
+                    continue
+                gd = m.groupdict()
+                if kind in ("iso", "num"):
+                    if kind == "num" and len(gd["y"]) == 2 and gd["sep"] != "/":
+                        continue
+                    d = _mkdate(_year4(gd["y"]), gd["m"], gd["d"])
+                    if d is None:
+                        continue
+                    item = ("full", d.day, d.month, d.year, None, None, "", False)
+                elif kind == "dm":
+                    day = _day_value(gd["d"])
+                    if not 1 <= day <= 31:
+                        continue
+                    wd = _WEEKDAYS[gd["wd"]] if gd["wd"] else None
+                    y = int(gd["y"]) if gd["y"] else None
+                    nxt = _NEXT_WORD.match(f[b:b + 20]) if y is None else None
+                    direction = ("future" if nxt.group("w").startswith("prochain") else "past") if nxt else ""
+                    item = ("full" if y else "dm", day, _MONTHS[gd["mon"]], y, wd, None, direction, False)
+                elif kind == "wdday":
+                    day = _day_value(gd["d"])
+                    if not 1 <= day <= 31:
+                        continue
+                    item = ("wdday", day, None, None, _WEEKDAYS[gd["wd"]], None, "", False)
+                elif kind == "wd":
+                    pm = _WD_PREFIX_RE.search(f, max(0, a - 10), a)
+                    pre = (pm.group("pre") or pm.group("comma")) if pm else None
+                    if pre not in (None, "ce", "cette", "c'est") and not gd["rel"]:
+                        continue  # "le mardi", "du lundi au vendredi", "chaque jeudi": not one day
+                    direction = {"dernier": "past", "prochain": "future"}.get(gd["rel"] or "", "")
+                    item = ("wd", None, None, None, _WEEKDAYS[gd["wd"]], None, direction,
+                            pre in ("ce", "cette"))
+                else:
+                    before = f[max(0, a - 12):a]
+                    if re.search(r"(?:\bde|\bdu|\bd'|jusqu'a|\bdepuis|\bpour|\bd'ici|\bqu'|\bdes)\s*$", before):
+                        continue
+                    if gd["rel"] == "aujourd'hui" and (not f[:a].strip() or f[b:b + 2].strip().startswith(",")
+                                                        or f[:a].rstrip().endswith(",")):
+                        continue  # "Aujourd'hui, ..." means "nowadays"
+                    item = ("rel", None, None, None, None, _RELATIVE[gd["rel"]], "", False)
+                taken.append((a, b))
+                found.append((a, b, item))
+        found.sort()
+        prev_end = -1
+        prev_idx = -1
+        for a, b, item in found:
+            kind, day, month, year, wd, off, direction, this = item
+            if kind in ("dm", "full", "wdday") and wd is not None:
+                this = bool(re.search(r"\b(?:ce|cette)\s+$", f[max(0, a - 8):a]))
+            if prev_idx >= 0 and kind in ("dm", "full") and _RANGE_END_BEFORE.search(f[prev_end:a]) \
+                    and len(f[prev_end:a].strip()) <= 3:
+                # "du 30 septembre au 2 octobre 2024": this one follows the previous mention.
+                status = "follow"
+                p = mentions[prev_idx]
+                if p.kind == "dm" and year is not None and p.month is not None:
+                    py = year - 1 if p.month > (month or 0) else year
+                    mentions[prev_idx] = p._replace(kind="full", year=py)
+            elif s.related:
+                status = "other"
+            else:
+                status = _context_status(f, a, b, line_texts.get(s.line, f))
+                if status == "ok" and (_EARLIER_BEFORE.search(f[max(0, a - 60):a])
+                                       or _EARLIER_AFTER.match(f[b:b + 50])):
+                    status = "earlier"  # "apres un premier forum le 12 janvier qui avait ..."
+            mentions.append(_Mention(kind, day, month, year, wd, off, direction, this, si,
+                                     s.pos + a, status))
+            prev_end, prev_idx = b, len(mentions) - 1
+    return mentions
+
+
+# --------------------------------------------------------------------------- references
+
+class _Refs(NamedTuple):
+    anchor: Date | None            # publication-level date (published, URL, stamp)
+    text_dates: list[tuple[int, Date]]   # explicit dates stated in the text (pos, date)
+    year_month: tuple[int, int] | None
+    years: list[int]               # bare years stated in the text ("en 2023", "rentree 2024")
+
+
+def _url_refs(url: str) -> tuple[Date | None, tuple[int, int] | None]:
+    for rx in _URL_YMD:
+        for m in rx.finditer(url or ""):
+            d = _mkdate(m.group("y"), m.group("m"), m.group("d"))
+            if d:
+                return d, None
+    m = _URL_YM.search(url or "")
+    if m and 1 <= int(m.group("m")) <= 12:
+        return None, (int(m.group("y")), int(m.group("m")))
+    return None, None
+
+
+def _references(published: str | None, url: str, mentions: list[_Mention],
+                sentences: list[_Sentence], today: Date) -> _Refs:
+    anchor = _parse_iso(published)
+    url_date, year_month = _url_refs(url)
+    anchor = anchor or url_date
+    full = [(m.pos, _mkdate(m.year, m.month, m.day)) for m in mentions if m.kind == "full"]
+    if anchor is None:
+        stamps = [d for (p, d), m in zip(full, [m for m in mentions if m.kind == "full"])
+                  if m.status in ("stamp", "standalone") and d]
+        anchor = stamps[0] if stamps else None
+    text_dates = [(p, d) for (p, d), m in zip(full, [m for m in mentions if m.kind == "full"])
+                  if d and m.status in ("ok", "follow", "deadline")]
+    years: list[int] = []
+    for s in sentences:
+        if year_month is None:
+            m = _YM_RE.search(s.folded)
+            if m:
+                year_month = (int(m.group("y")), int(m.group("m")))
+        years.extend(_stated_years(s.folded, today))
+    return _Refs(anchor, text_dates, year_month, years)
+
+
+def _stated_years(folded: str, today: Date) -> list[int]:
+    """Bare years that may date the article ("en 2023", "rentree 2024"), not "depuis 2019"."""
+    out = []
+    for m in _BARE_YEAR_RE.finditer(folded):
+        y = int(m.group("y"))
+        if y <= today.year + 1 and not _YEAR_EXCLUDED_BEFORE.search(folded[max(0, m.start() - 25):m.start()]):
+            out.append(y)
+    return out
+
+
+# --------------------------------------------------------------------------- resolution
+
+def _pick(cands: list[Date], ref: Date, tense: str, direction: str) -> Date | None:
+    """Choose among candidate occurrences around `ref` according to tense."""
+    if not cands:
+        return None
+    future = [c for c in cands if c >= ref]
+    past = [c for c in cands if c <= ref]
+    f = min(future) if future else None
+    p = max(past) if past else None
+    mode = direction or tense
+    if mode == "future":
+        return f or p
+    if mode == "past":
+        if p is not None and (ref - p).days <= _MAX_PAST_GAP:
+            return p
+        return f or p
+    if f is None or p is None:
+        return f or p
+    return f if (f - ref).days <= (ref - p).days else p
+
+
+def _by_years(m: _Mention, years: list[int]) -> Date | None:
+    """Year-less day+month resolved with years stated nearby (weekday must agree)."""
+    for y in years:
+        d = _mkdate(y, m.month, m.day)
+        if d and (m.weekday is None or d.weekday() == m.weekday):
+            return d
+    return None
+
+
+def _resolve(m: _Mention, refs: _Refs, tense: str, near_years: list[int], today: Date) -> Date | None:
+    if m.kind == "full":
+        return _mkdate(m.year, m.month, m.day)
+    ref = refs.anchor
+    approx = False
+    if ref is None and refs.text_dates and m.kind != "rel":
+        ref = min(refs.text_dates, key=lambda pd: abs(pd[0] - m.pos))[1]
+        approx = True
+    if ref is None and refs.year_month and m.kind == "dm":
+        ref = Date(refs.year_month[0], refs.year_month[1], 15)
+        approx = True
+    if m.kind == "rel":
+        return ref + _dt.timedelta(days=m.offset) if ref else None  # type: ignore[operator]
+    if m.kind == "wd":
+        if ref is None:
+            return None
+        back = (ref.weekday() - m.weekday) % 7  # type: ignore[operator]
+        fwd = (m.weekday - ref.weekday()) % 7  # type: ignore[operator]
+        p, f = ref - _dt.timedelta(days=back), ref + _dt.timedelta(days=fwd)
+        if m.direction == "past":
+            return p if back else ref - _dt.timedelta(days=7)
+        if m.direction == "future":
+            return f if fwd else ref + _dt.timedelta(days=7)
+        return _pick([p, f], ref, tense, "")
+    if m.kind == "wdday":
+        if ref is None:
+            return None
+        cands = []
+        for dm in range(-2, 3):
+            mm = ref.month + dm
+            y, mm = ref.year + (mm - 1) // 12, (mm - 1) % 12 + 1
+            d = _mkdate(y, mm, m.day)
+            if d and d.weekday() == m.weekday:
+                cands.append(d)
+        return _pick(cands, ref, tense, "")
+    # day + month without year
+    if ref is not None:
+        cands = [d for d in (_mkdate(ref.year + k, m.month, m.day) for k in (-1, 0, 1)) if d]
+        if m.weekday is not None:
+            agree = [d for d in cands if d.weekday() == m.weekday]
+            cands = agree or cands
+        return _pick(cands, ref, "" if approx and not m.direction else tense, m.direction)
+    if near_years:
+        d = _by_years(m, near_years)
+        if d:
+            return d
+    if m.weekday is not None:
+        hint = sorted(set(refs.years), reverse=True)
+        if hint:
+            top = hint[0]
+            return _by_years(m, [top, top + 1, top - 1])
+        # Only the weekday fixes the year: latest matching year not too far from today.
+        limit = today + _dt.timedelta(days=_TODAY_LOOKAHEAD)
+        for y in range(limit.year, limit.year - _TODAY_LOOKBACK_YEARS, -1):
+            d = _mkdate(y, m.month, m.day)
+            if d and d <= limit and d.weekday() == m.weekday:
+                return d
+    return None
+
+
+def _score(m: _Mention, d: Date, sentences: list[_Sentence], refs: _Refs) -> float:
+    s = sentences[m.sent]
+    score = {"full": 3.0, "dm": 2.5, "wdday": 2.0, "wd": 1.5, "rel": 1.0}[m.kind]
+    if m.kind == "rel" and m.offset == 0:
+        score -= 0.5
+    if m.weekday is not None and m.kind in ("full", "dm") and d.weekday() == m.weekday:
+        score += 1.0
+    if m.this:
+        score += 1.5
+    if m.direction:
+        score += 0.5
+    if s.event:
+        score += 2.0
+    elif any(0 <= j < len(sentences) and sentences[j].event and sentences[j].line == s.line
+             for j in (m.sent - 1, m.sent + 1)):
+        score += 1.0
+    if s.time:
+        score += 1.0
+    if s.in_title:
+        score += 1.5
+    elif m.pos < 600:
+        score += 1.0
+    score -= min(max(m.pos - 600, 0), 6000) / 3000.0
+    if m.status == "standalone":
+        score -= 3.0
+    elif m.status == "follow":
+        score -= 1.0
+    elif m.status == "earlier":
+        score -= 2.0
+    if refs.anchor is not None:
+        gap = (d - refs.anchor).days
+        if gap < -400:
+            score -= 3.0
+        elif gap > 730:
+            score -= 2.0
+    return score
+
+
+def _has_cue(m: _Mention, sentences: list[_Sentence], title_event: bool) -> bool:
+    s = sentences[m.sent]
+    near = any(0 <= j < len(sentences) and sentences[j].event and sentences[j].line == s.line
+               for j in (m.sent - 1, m.sent + 1))
+    if m.day is None:  # "ce vendredi", "demain": only with event words around
+        return s.event or near
+    return s.event or near or title_event or s.time or m.this
+
+
+# --------------------------------------------------------------------------- public API
+
+def event_date(title: str, text: str, published: str | None, url: str = "", *,
+               today: Date | None = None) -> str | None:
+    """ISO date of the (first) day of the event the article announces or reports, else None.
+
+    `published` is an ISO date/datetime or None; `url` may carry the publication date.
+    `today` only matters when nothing but a weekday fixes the year ("jeudi 11 septembre"
+    with no year anywhere): the latest such date not far after `today` is taken.
+    """
+    today = today or Date.today()
+    sentences = _sentences((title or "")[:_MAX_CHARS], (text or "")[:_MAX_CHARS])
+    line_texts: dict[int, str] = {}
+    for s in sentences:
+        line_texts[s.line] = (line_texts.get(s.line, "") + " " + s.folded).strip()
+    mentions = _extract(sentences, line_texts)
+    if not mentions:
+        return None
+    refs = _references(published, url, mentions, sentences, today)
+    title_event = any(s.event for s in sentences if s.in_title)
+    best: tuple[float, int, Date] | None = None
+    for m in mentions:
+        if m.status not in ("ok", "standalone", "follow", "earlier"):
+            continue
+        if not _has_cue(m, sentences, title_event):
+            continue
+        s = sentences[m.sent]
+        near_years = [y for j in (m.sent, m.sent - 1)
+                      if 0 <= j < len(sentences) and sentences[j].line == s.line
+                      for y in _stated_years(sentences[j].folded, today)]
+        if m.status == "standalone" and m.sent + 1 < len(sentences) \
+                and _HOURS_RE.search(sentences[m.sent + 1].folded):
+            m = m._replace(status="ok")  # event listing: date line followed by opening hours
+        d = _resolve(m, refs, s.tense, near_years, today)
+        if d is None:
+            continue
+        sc = _score(m, d, sentences, refs)
+        if best is None or sc > best[0]:
+            best = (sc, m.pos, d)
+    if best is None or best[0] < _THRESHOLD:
+        return None
+    return best[2].isoformat()
+
+
+def parse_french_date(s: str, reference: Date | None = None) -> Date | None:
+    """Parse one French date string ("Publié le 8 oct. 2024", "08/10/2024", "2024-10-08",
+    "mardi 8 octobre 2024 à 18h30", "hier"...).  A year-less "12 novembre" takes the most
+    recent occurrence not after `reference` (default: today).  Returns None if no date."""
+    f = fold(s or "")
+    found: list[tuple[int, Date]] = []
+    for rx in (_ISO_RE, _YMD_SLASH_RE):
+        m = rx.search(f)
+        d = _mkdate(m.group("y"), m.group("m"), m.group("d")) if m else None
+        if m and d:
+            found.append((m.start(), d))
+    for m in _NUM_RE.finditer(f):
+        d = _mkdate(_year4(m.group("y")), m.group("m"), m.group("d"))
+        if d and not (len(m.group("y")) == 2 and m.group("sep") != "/"):
+            found.append((m.start(), d))
+            break
+    ref = reference or Date.today()
+    for m in _DM_RE.finditer(f):
+        day = _day_value(m.group("d"))
+        month = _MONTHS[m.group("mon")]
+        if m.group("y"):
+            d = _mkdate(m.group("y"), month, day)
+        else:
+            d = _mkdate(ref.year, month, day)
+            if d and d > ref:
+                d = _mkdate(ref.year - 1, month, day)
+        if d:
+            found.append((m.start(), d))
+            break
+    m = _REL_RE.search(f)
+    if m:
+        found.append((m.start(), ref + _dt.timedelta(days=_RELATIVE[m.group("rel")])))
+    m = re.search(r"\bil y a (\d+)\s*(jours?|j|semaines?|heures?|h|minutes?|min)\b", f)
+    if m:
+        n, unit = int(m.group(1)), m.group(2)
+        days = n if unit.startswith("j") else 7 * n if unit.startswith("s") else 0
+        found.append((m.start(), ref - _dt.timedelta(days=days)))
+    if not found:
+        return None
+    return min(found, key=lambda pd: pd[0])[1]

@@ -1,0 +1,124 @@
+"""The triage vocabulary (`vocabulary.toml`) compiled into matchers.
+
+A `TermSet` finds the terms of one list in folded text; `zone_score` weighs matches by
+where they occur (title, lead, body) and damps repeats of the same term.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from domain.themes import THEME_CODES
+from domain.text import fold
+
+DEFAULT_PATH = Path(__file__).with_name("vocabulary.toml")
+TITLE_WEIGHT = 3.0
+LEAD_WEIGHT = 1.5
+LEAD_CHARS = 600
+REPEAT_DECAY = 0.5
+_SEPARATOR = r"[\s'\-]+"
+
+
+class VocabularyError(Exception):
+    pass
+
+
+def term_pattern(term: str) -> str:
+    """Regex for one vocabulary term (folded text): plural endings, '*' wildcards."""
+    words = [w for w in re.split(r"[\s'\-]+", fold(term).strip()) if w]
+    if not words:
+        raise VocabularyError(f"empty term {term!r}")
+    parts = []
+    for word in words:
+        if word.endswith("*"):
+            parts.append(re.escape(word[:-1]) + r"[a-z0-9]*")
+        elif word[-1].isalnum():
+            parts.append(re.escape(word) + r"(?:s|x|es)?")
+        else:
+            parts.append(re.escape(word))
+    return _SEPARATOR.join(parts)
+
+
+@dataclass(frozen=True)
+class TermSet:
+    terms: tuple[str, ...]
+    regex: re.Pattern
+
+    @classmethod
+    def build(cls, terms: list[str]) -> "TermSet":
+        patterns = sorted({term_pattern(t) for t in terms}, key=len, reverse=True)
+        body = "|".join(patterns) if patterns else r"(?!x)x"
+        return cls(tuple(terms), re.compile(r"(?<![a-z0-9])(?:" + body + r")(?![a-z0-9])"))
+
+    def hits(self, folded: str) -> list[str]:
+        return [m.group(0) for m in self.regex.finditer(folded)]
+
+
+@dataclass(frozen=True)
+class Zones:
+    """An article's folded text, split where matches weigh differently."""
+    title: str
+    lead: str
+    body: str
+
+    @classmethod
+    def of(cls, title: str, text: str) -> "Zones":
+        folded = fold(text or "")
+        return cls(fold(title or ""), folded[:LEAD_CHARS], folded[LEAD_CHARS:])
+
+
+def zone_score(terms: TermSet, zones: Zones, weight: float = 1.0) -> tuple[float, dict[str, list[float]]]:
+    """Weighted, repeat-damped score of `terms` over the zones, and the matches by term."""
+    found: dict[str, list[float]] = {}
+    for text, zone_weight in ((zones.title, TITLE_WEIGHT), (zones.lead, LEAD_WEIGHT), (zones.body, 1.0)):
+        for hit in terms.hits(text):
+            found.setdefault(hit, []).append(zone_weight * weight)
+    return damped(found), found
+
+
+def damped(found: dict[str, list[float]]) -> float:
+    total = 0.0
+    for weights in found.values():
+        for n, w in enumerate(sorted(weights, reverse=True)):
+            total += w * REPEAT_DECAY ** n
+    return total
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    sector: TermSet
+    workforce: TermSet
+    sector_workforce: TermSet
+    negative: TermSet
+    themes: dict[str, tuple[TermSet, TermSet]]   # theme -> (strong, weak)
+
+
+@lru_cache(maxsize=4)
+def load_vocabulary(path: str | Path = DEFAULT_PATH) -> Vocabulary:
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise VocabularyError(f"{path}: {exc}") from None
+    relevance = raw.get("relevance", {})
+    for key in ("sector", "workforce", "sector_workforce", "negative"):
+        if not isinstance(relevance.get(key, []), list):
+            raise VocabularyError(f"{path}: [relevance] {key} must be a list of strings")
+    themes = {}
+    for theme, table in raw.get("themes", {}).items():
+        if theme not in THEME_CODES:
+            raise VocabularyError(f"{path}: unknown theme [themes.{theme}] (themes: {', '.join(THEME_CODES)})")
+        themes[theme] = (TermSet.build(table.get("strong", [])), TermSet.build(table.get("weak", [])))
+    missing = [t for t in THEME_CODES if t not in themes]
+    if missing:
+        raise VocabularyError(f"{path}: no vocabulary for theme(s) {', '.join(missing)}")
+    return Vocabulary(
+        sector=TermSet.build(relevance.get("sector", [])),
+        workforce=TermSet.build(relevance.get("workforce", [])),
+        sector_workforce=TermSet.build(relevance.get("sector_workforce", [])),
+        negative=TermSet.build(relevance.get("negative", [])),
+        themes=themes,
+    )
