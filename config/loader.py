@@ -14,7 +14,8 @@ from urllib.parse import urlsplit
 
 import soupsieve
 
-from config.schema import Config, FeedConfig, FetchSettings, Selectors, StoreSettings
+from config.schema import (Config, DigestSettings, EmailSettings, FeedConfig, FetchSettings, Selectors,
+                           StoreSettings, TelegramSettings, WebSettings)
 from domain.regions import VALID_CODES
 
 
@@ -22,7 +23,7 @@ class ConfigError(Exception):
     """A configuration problem, with a message meant for the person editing config.toml."""
 
 
-_KNOWN_SECTIONS = {"vigie", "fetch", "store", "feeds", "triage", "digest", "telegram", "email", "schedule", "web"}
+_KNOWN_SECTIONS = {"vigie", "fetch", "store", "feeds", "digest", "telegram", "email", "web"}
 _FEED_KEYS = {"name", "url", "kind", "region", "selectors", "enabled"}
 _SELECTOR_KEYS = {"items", "link", "title", "date"}
 _KINDS = ("rss", "html")
@@ -98,9 +99,13 @@ def _build(path: Path, text: str, raw: dict[str, Any], data_dir_override) -> Con
 
     fetch = _settings(FetchSettings, _table(raw, "fetch", lines, fail), "fetch", lines, fail)
     store = _settings(StoreSettings, _table(raw, "store", lines, fail), "store", lines, fail)
+    telegram = _settings(TelegramSettings, _table(raw, "telegram", lines, fail), "telegram", lines, fail)
+    email = _settings(EmailSettings, _table(raw, "email", lines, fail), "email", lines, fail)
+    digest = _settings(DigestSettings, _table(raw, "digest", lines, fail), "digest", lines, fail)
+    web = _settings(WebSettings, _table(raw, "web", lines, fail), "web", lines, fail)
     feeds = _feeds(raw.get("feeds", []), lines, fail)
     return Config(path=path, data_dir=data_dir, timezone=timezone, fetch=fetch, store=store,
-                  feeds=feeds, raw=raw)
+                  telegram=telegram, email=email, digest=digest, web=web, feeds=feeds)
 
 
 def _table(raw, name, lines, fail) -> dict:
@@ -151,10 +156,45 @@ def _settings(cls, table: dict, section: str, lines: _Lines, fail):
             if not isinstance(value, bool):
                 fail(line, f"[{section}] {key} must be true or false, got {value!r}")
         elif expected in ("str", str):
-            if not isinstance(value, str) or not value.strip():
-                fail(line, f"[{section}] {key} must be a non-empty string, got {value!r}")
+            if not isinstance(value, str):
+                fail(line, f"[{section}] {key} must be a string, got {value!r}")
+        elif expected == "tuple[int, ...]":
+            if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+                fail(line, f"[{section}] {key} must be a list of numbers (Telegram user ids), got {value!r}")
+            value = tuple(value)
         values[key] = value
     settings = cls(**values)
+    _check_section(section, settings, start, lines, fail)
+    return settings
+
+
+def _check_section(section: str, settings, start: int, lines: _Lines, fail) -> None:
+    """Rules beyond types, one section at a time."""
+    def at(key: str) -> int:
+        return lines.key(start, key)
+
+    if section == "email":
+        if settings.security not in ("starttls", "ssl", "none"):
+            fail(at("security"), f'[email] security must be "starttls", "ssl" or "none", got {settings.security!r}')
+        for key in ("from_address", "reply_to", "unsubscribe_mailto"):
+            value = getattr(settings, key)
+            if value and not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+", value):
+                fail(at(key), f"[email] {key} is not an e-mail address: {value!r}")
+        if settings.host and not settings.from_address:
+            fail(at("host"), "[email] from_address is needed when host is set")
+    if section in ("telegram", "web"):
+        for key in ("base_url", "base_file_url"):
+            value = getattr(settings, key, "")
+            if value and not re.match(r"^https?://[^\s/]+", value):
+                fail(at(key), f"[{section}] {key} must be an http(s) URL, got {value!r}")
+    if section == "telegram" and settings.token_env and not re.fullmatch(r"[A-Z_][A-Z0-9_]*", settings.token_env):
+        fail(at("token_env"), "[telegram] token_env names an environment variable (e.g. VIGIE_TELEGRAM_TOKEN), "
+                              "not the token itself: never put the token in config.toml")
+    if section == "digest":
+        if settings.send_weekday not in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"):
+            fail(at("send_weekday"), f"[digest] send_weekday must be mon, tue, ..., sun, got {settings.send_weekday!r}")
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", settings.send_time):
+            fail(at("send_time"), f"[digest] send_time must be HH:MM, got {settings.send_time!r}")
     if section == "fetch":
         if settings.concurrency < 1:
             fail(lines.key(start, "concurrency"), "[fetch] concurrency must be at least 1")
@@ -164,7 +204,6 @@ def _settings(cls, table: dict, section: str, lines: _Lines, fail):
             fail(lines.key(start, "user_agent"),
                  "[fetch] user_agent must give a contact (an e-mail address or a URL), "
                  f"got {settings.user_agent!r}")
-    return settings
 
 
 def _feeds(entries: Any, lines: _Lines, fail) -> tuple[FeedConfig, ...]:

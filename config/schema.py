@@ -1,6 +1,7 @@
 """Typed configuration records. Defaults here are the defaults of `config.toml`."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,14 +51,67 @@ class StoreSettings:
 
 
 @dataclass(frozen=True)
+class TelegramSettings:
+    token_env: str = "VIGIE_TELEGRAM_TOKEN"          # the token itself stays in the environment
+    base_url: str = "https://api.telegram.org/bot"   # a self-hosted Bot API server works too
+    base_file_url: str = "https://api.telegram.org/file/bot"
+    moderators: tuple[int, ...] = ()                 # Telegram user ids allowed to moderate
+    max_retries: int = 3                             # retries on flood limits (RetryAfter)
+    rate: float = 30.0                               # messages per second overall
+
+    def token(self) -> str | None:
+        return os.environ.get(self.token_env) or None
+
+
+@dataclass(frozen=True)
+class EmailSettings:
+    host: str = ""                       # SMTP server; empty = e-mail delivery off
+    port: int = 587
+    security: str = "starttls"           # "starttls", "ssl" or "none"
+    username: str = ""
+    password_env: str = "VIGIE_SMTP_PASSWORD"
+    from_address: str = ""
+    from_name: str = "Vigie"
+    reply_to: str = ""
+    list_id: str = "veille.vigie.example.org"
+    unsubscribe_mailto: str = ""         # address that takes "unsubscribe" mails
+    max_attempts: int = 3                # per recipient and week, for transient failures
+    timeout: float = 30.0
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.host and self.from_address)
+
+    def password(self) -> str | None:
+        return os.environ.get(self.password_env) or None
+
+
+@dataclass(frozen=True)
+class DigestSettings:
+    empty_note: bool = False             # send a short note to subscribers with nothing that week
+    agenda_days: int = 42
+    send_weekday: str = "mon"            # when `serve` sends the weekly digest (Europe/Paris)
+    send_time: str = "08:00"
+    fetch_every_hours: float = 6.0
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    base_url: str = ""                   # public URL of the archive (and unsubscribe links)
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     data_dir: Path
     timezone: str = "Europe/Paris"
     fetch: FetchSettings = field(default_factory=FetchSettings)
     store: StoreSettings = field(default_factory=StoreSettings)
+    telegram: TelegramSettings = field(default_factory=TelegramSettings)
+    email: EmailSettings = field(default_factory=EmailSettings)
+    digest: DigestSettings = field(default_factory=DigestSettings)
+    web: WebSettings = field(default_factory=WebSettings)
     feeds: tuple[FeedConfig, ...] = ()
-    raw: dict = field(default_factory=dict, repr=False)  # other sections, for later stages
 
     def feed(self, name: str) -> FeedConfig:
         for f in self.feeds:

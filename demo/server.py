@@ -56,6 +56,7 @@ class DemoHandler(BaseHTTPRequestHandler):
     server: DemoServer
     server_version = "VigieDemo/0.1"
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
     timeout = 15  # idle keep-alive connections are closed after this many seconds
 
     def do_GET(self) -> None:

@@ -28,10 +28,13 @@ class Article:
     themes: list[str] = field(default_factory=list)
     regions: list[str] = field(default_factory=list)
     event_date: str | None = None
+    town: str | None = None          # main town named, for events
     story: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        """A shallow copy as a plain dict (lists copied), cheaper than dataclasses.asdict."""
+        return {name: (list(value) if isinstance(value, list) else value)
+                for name, value in self.__dict__.items()}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Article":

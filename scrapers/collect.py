@@ -98,6 +98,9 @@ async def _collect_feed(fetcher, feed, settings, is_known, now, result: SourceRe
         result.warnings.append(parsed.warning)
     result.warnings.extend(parsed.skipped[:5])
     result.items_found = len(parsed.entries)
+    if parsed.skipped and not parsed.entries:
+        result.warnings.insert(0, f"none of the feed's {len(parsed.skipped)} entries is usable "
+                                  "(no title and no link): check the feed")
     fallback_link = parsed.site_link or response.url
     seen: set[str] = set()
     for entry in parsed.entries:

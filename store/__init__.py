@@ -11,9 +11,12 @@ from pathlib import Path
 from typing import Iterator
 
 from store.articles import ArticleStore
+from store.deliveries import Delivery, DeliveryStore
 from store.feeds import FeedState, FeedStateStore
 from store.lock import StoreLock
+from store.moderation import ActionLog, ModerationStore, StoryOverride
 from store.storage import StorageCorrupt, remove_stale_temp_files
+from store.subscribers import Subscriber, SubscriberStore
 
 
 class Store:
@@ -25,6 +28,9 @@ class Store:
             remove_stale_temp_files(self.data_dir)
             self.articles = ArticleStore(self.data_dir / "articles", self.data_dir / "archive" / "articles")
             self.feeds = FeedStateStore(self.data_dir / "feeds.json")
+            self.subscribers = SubscriberStore(self.data_dir / "subscribers.json")
+            self.deliveries = DeliveryStore(self.data_dir / "deliveries.json")
+            self.moderation = ModerationStore(self.data_dir / "moderation.json")
 
     @contextlib.contextmanager
     def writing(self) -> Iterator["Store"]:
@@ -34,17 +40,25 @@ class Store:
             yield self
             self.flush()
 
+    def _small_stores(self):
+        return (self.feeds, self.subscribers, self.deliveries, self.moderation)
+
     def refresh(self) -> None:
         self.articles.refresh()
-        feeds_storage = self.feeds.storage
-        if feeds_storage.changed_on_disk():
-            feeds_storage.reload()
-            self.feeds.clear_cache()
+        for small in self._small_stores():
+            if small.storage.changed_on_disk():
+                small.storage.reload()
+                small.clear_cache()
 
     def flush(self) -> None:
+        """Write pending changes: articles first, so feed validators never run ahead of them."""
         with self.lock:
             self.articles.flush()
-            self.feeds.storage.flush()
+            for small in self._small_stores():
+                if small is self.deliveries:
+                    small.flush()
+                else:
+                    small.storage.flush()
 
     def close(self) -> None:
         self.flush()
@@ -60,4 +74,5 @@ def open_store(data_dir: str | Path) -> Store:
     return Store(Path(data_dir))
 
 
-__all__ = ["ArticleStore", "FeedState", "FeedStateStore", "Store", "StorageCorrupt", "open_store"]
+__all__ = ["ActionLog", "ModerationStore", "StoryOverride", "ArticleStore", "Delivery", "DeliveryStore", "FeedState", "FeedStateStore", "Store",
+           "StorageCorrupt", "Subscriber", "SubscriberStore", "open_store"]

@@ -1,10 +1,11 @@
-"""Articles, kept in one TinyDB file per ISO week of first sight (`articles/2026-W47.json`).
+"""Articles, kept in one TinyDB file per day of first sight (`articles/2026-11-17.json`).
 
-Weekly segments keep every write small however long the history grows: a fetch cycle
-rewrites only the current week's file. The weekly digest reads one segment, and
-retention moves whole old segments to the archive. An id -> segment index is cached in
-`articles/index.json`; it is derived data, checked against each segment's file
-signature on open and rebuilt for any segment that changed behind its back.
+Daily segments keep every write small however long the history grows: a fetch cycle
+rewrites only today's file. The weekly digest reads seven segments, and retention moves
+whole old segments to the archive. The ids of each segment are cached in
+`articles/.index/<segment>.json`; that cache is derived data, checked against the
+segment's file signature on open and rebuilt for any segment that changed behind its
+back, and only the changed segments' caches are rewritten.
 """
 from __future__ import annotations
 
@@ -21,25 +22,23 @@ from tinydb.table import Document
 
 from domain.article import Article
 from store.database import open_db, storage_of
-from store.storage import _signature, atomic_write_bytes, remove_stale_temp_files
+from store.storage import _signature, remove_stale_temp_files
 
 TABLE = "articles"
-_SEGMENT = re.compile(r"^(\d{4})-W(\d{2})\.json$")
-INDEX_FILE = "index.json"
+_SEGMENT = re.compile(r"^(\d{4})-(\d{2})-(\d{2})\.json$")
+INDEX_DIR = ".index"
 
 
 def segment_name(timestamp: str | dt.datetime) -> str:
-    """ISO week of an ISO timestamp, as a segment name: '2026-W47'."""
+    """UTC day of an ISO timestamp, as a segment name: '2026-11-17'."""
     when = dt.datetime.fromisoformat(timestamp) if isinstance(timestamp, str) else timestamp
-    year, week, _ = when.isocalendar()
-    return f"{year}-W{week:02d}"
+    if when.tzinfo is not None:
+        when = when.astimezone(dt.timezone.utc)
+    return when.date().isoformat()
 
 
-def segment_bounds(name: str) -> tuple[dt.date, dt.date]:
-    """First (Monday) and last (Sunday) day of a segment's ISO week."""
-    year, week = int(name[:4]), int(name[6:8])
-    monday = dt.date.fromisocalendar(year, week, 1)
-    return monday, monday + dt.timedelta(days=6)
+def segment_day(name: str) -> dt.date:
+    return dt.date.fromisoformat(name)
 
 
 def doc_id_of(article_id: str) -> int:
@@ -54,8 +53,9 @@ class ArticleStore:
         remove_stale_temp_files(folder)
         self._dbs: dict[str, TinyDB] = {}
         self._ids: dict[str, str] | None = None          # article id -> segment
+        self._members: dict[str, list[str]] = defaultdict(list)  # segment -> its article ids
         self._signatures: dict[str, tuple] = {}          # segment -> file signature indexed
-        self._index_dirty = False
+        self._stale_index: set[str] = set()              # segments whose id cache needs writing
 
     # Segments --------------------------------------------------------------
     def segments(self) -> list[str]:
@@ -84,39 +84,48 @@ class ArticleStore:
             self._load_index()
         return self._ids  # type: ignore[return-value]
 
+    def _index_path(self, segment: str) -> Path:
+        return self.folder / INDEX_DIR / f"{segment}.json"
+
     def _load_index(self) -> None:
-        cached: dict = {}
-        try:
-            cached = orjson.loads((self.folder / INDEX_FILE).read_bytes())
-        except (FileNotFoundError, orjson.JSONDecodeError):
-            cached = {}
         ids: dict[str, str] = {}
+        members: dict[str, list[str]] = defaultdict(list)
         signatures: dict[str, tuple] = {}
-        cached_sigs = cached.get("segments", {})
-        cached_ids = cached.get("ids", {})
         for segment in self.segments():
             sig = _signature(self._path(segment))
-            if sig is not None and list(sig) == cached_sigs.get(segment) and segment not in self._dbs:
-                seg_ids = cached_ids.get(segment, [])
-            else:
+            seg_ids = self._cached_ids(segment, sig) if segment not in self._dbs else None
+            if seg_ids is None:
                 seg_ids = [doc["id"] for doc in self._raw_docs(segment).values()]
-                self._index_dirty = True
+                self._stale_index.add(segment)
             signatures[segment] = sig
+            members[segment] = list(seg_ids)
             for article_id in seg_ids:
                 ids[article_id] = segment
-        if set(cached_sigs) - set(signatures):
-            self._index_dirty = True
-        self._ids, self._signatures = ids, signatures
+        self._ids, self._signatures, self._members = ids, signatures, members
+
+    def _cached_ids(self, segment: str, sig) -> list[str] | None:
+        try:
+            cached = orjson.loads(self._index_path(segment).read_bytes())
+        except (FileNotFoundError, orjson.JSONDecodeError):
+            return None
+        if sig is None or cached.get("signature") != list(sig):
+            return None
+        return cached.get("ids", [])
 
     def _write_index(self) -> None:
-        by_segment: dict[str, list[str]] = defaultdict(list)
-        for article_id, segment in self._index().items():
-            by_segment[segment].append(article_id)
-        payload = {"version": 1,
-                   "segments": {s: list(sig) for s, sig in self._signatures.items() if sig is not None},
-                   "ids": by_segment}
-        atomic_write_bytes(self.folder / INDEX_FILE, orjson.dumps(payload))
-        self._index_dirty = False
+        """Rewrite the id caches of the segments that changed (derived data: no fsync)."""
+        if not self._stale_index:
+            return
+        (self.folder / INDEX_DIR).mkdir(exist_ok=True)
+        for segment in self._stale_index:
+            sig = self._signatures.get(segment)
+            if sig is None:
+                continue
+            payload = orjson.dumps({"signature": list(sig), "ids": self._members.get(segment, [])})
+            tmp = self._index_path(segment).with_suffix(".part")
+            tmp.write_bytes(payload)
+            tmp.replace(self._index_path(segment))
+        self._stale_index.clear()
 
     # Reading ---------------------------------------------------------------
     def __contains__(self, article_id: str) -> bool:
@@ -135,8 +144,8 @@ class ArticleStore:
     def iter(self, since: dt.date | None = None, until: dt.date | None = None) -> Iterator[Article]:
         """Articles first seen in [since, until] (dates, inclusive), oldest segment first."""
         for segment in self.segments():
-            monday, sunday = segment_bounds(segment)
-            if (since and sunday < since) or (until and monday > until):
+            day = segment_day(segment)
+            if (since and day < since - dt.timedelta(days=1)) or (until and day > until + dt.timedelta(days=1)):
                 continue
             for doc in list(self._raw_docs(segment).values()):
                 day = doc.get("fetched_at", "")[:10]
@@ -160,7 +169,7 @@ class ArticleStore:
                 Document(a.to_dict(), doc_id=doc_id_of(a.id)) for a in batch)
             for article in batch:
                 index[article.id] = segment
-            self._index_dirty = True
+                self._members[segment].append(article.id)
         return list(fresh.values())
 
     def update(self, changes: dict[str, dict]) -> int:
@@ -186,9 +195,8 @@ class ArticleStore:
             storage = storage_of(db)
             if storage.flush():
                 self._signatures[segment] = _signature(self._path(segment))
-                self._index_dirty = True
-        if self._index_dirty:
-            self._write_index()
+                self._stale_index.add(segment)
+        self._write_index()
 
     def refresh(self) -> None:
         """Forget what another process changed on disk since we read it."""
@@ -200,10 +208,10 @@ class ArticleStore:
             self._ids = None
 
     def apply_retention(self, cutoff: dt.date, archive: bool) -> list[str]:
-        """Move (or delete) the segments whose whole week is before `cutoff`."""
+        """Move (or delete) the segments of the days before `cutoff`."""
         removed = []
         for segment in self.segments():
-            if segment_bounds(segment)[1] >= cutoff:
+            if segment_day(segment) >= cutoff:
                 continue
             db = self._dbs.pop(segment, None)
             if db is not None:
@@ -218,10 +226,10 @@ class ArticleStore:
             removed.append(segment)
         if removed:
             index = self._index()
-            for article_id in [a for a, s in index.items() if s in removed]:
-                del index[article_id]
             for segment in removed:
+                for article_id in self._members.pop(segment, []):
+                    index.pop(article_id, None)
                 self._signatures.pop(segment, None)
-            self._index_dirty = True
-            self._write_index()
+                self._stale_index.discard(segment)
+                self._index_path(segment).unlink(missing_ok=True)
         return removed

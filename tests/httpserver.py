@@ -34,6 +34,7 @@ class FixtureServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True
 
             def do_GET(self):  # noqa: N802
                 hit = Hit(self.path, {k.lower(): v for k, v in self.headers.items()})

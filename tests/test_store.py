@@ -28,7 +28,7 @@ def test_articles_survive_reopen_and_are_utf8(tmp_path):
     with open_store(tmp_path) as store:
         with store.writing():
             assert len(store.articles.add([make(i, title="Hôpital") for i in range(10)])) == 10
-    raw = (tmp_path / "articles" / "2026-W47.json").read_bytes()
+    raw = (tmp_path / "articles" / "2026-11-17.json").read_bytes()
     assert "Hôpital".encode() in raw and b"\\u00f4" not in raw
     assert orjson.loads(raw)["_meta"]["1"]["schema"] == 1
     store = open_store(tmp_path)
@@ -44,12 +44,12 @@ def test_adding_known_ids_stores_nothing(tmp_path):
     assert [a.id for a in new] == [make(3).id] and len(store.articles) == 3
 
 
-def test_segments_by_week_and_iteration_window(tmp_path):
+def test_segments_by_day_and_iteration_window(tmp_path):
     store = open_store(tmp_path)
     with store.writing():
         store.articles.add([make(1, "2026-11-02T10:00:00+00:00"), make(2, "2026-11-17T10:00:00+00:00"),
                             make(3, "2026-11-22T23:00:00+00:00")])
-    assert store.articles.segments() == ["2026-W45", "2026-W47"]
+    assert store.articles.segments() == ["2026-11-02", "2026-11-17", "2026-11-22"]
     ids = {a.id for a in store.articles.iter(since=dt.date(2026, 11, 16), until=dt.date(2026, 11, 22))}
     assert ids == {make(2).id, make(3).id}
 
@@ -64,7 +64,7 @@ def test_updates_are_persisted(tmp_path):
 
 def test_stale_temp_files_are_removed_on_open(tmp_path):
     open_store(tmp_path).close()
-    stale = tmp_path / "articles" / ".2026-W47.json.999.tmp"
+    stale = tmp_path / "articles" / ".2026-11-17.json.999.tmp"
     stale.write_text("{half")
     (tmp_path / ".feeds.json.999.tmp").write_text("{")
     open_store(tmp_path)
@@ -75,14 +75,17 @@ def test_stale_or_broken_index_is_rebuilt(tmp_path):
     store = open_store(tmp_path)
     with store.writing():
         store.articles.add([make(i) for i in range(5)])
-    (tmp_path / "articles" / "index.json").write_text("{not json")
+    (tmp_path / "articles" / ".index" / "2026-11-17.json").write_text("{not json")
     assert len(open_store(tmp_path).articles) == 5
     # a segment changed behind the index's back (another writer): picked up
     other = open_store(tmp_path)
     with other.writing():
         other.articles.add([make(99)])
-    (tmp_path / "articles" / "index.json").unlink()
     assert make(99).id in open_store(tmp_path).articles
+    # a stale cache (older signature) is not trusted
+    cache = tmp_path / "articles" / ".index" / "2026-11-17.json"
+    cache.write_text('{"signature": [1, 2, 3], "ids": []}')
+    assert len(open_store(tmp_path).articles) == 6
 
 
 def test_two_store_objects_see_each_others_writes(tmp_path):
@@ -101,8 +104,8 @@ def test_retention_moves_old_weeks_to_archive(tmp_path):
     with store.writing():
         store.articles.add([make(1, "2025-01-08T10:00:00+00:00"), make(2, "2026-11-17T10:00:00+00:00")])
     removed = store.articles.apply_retention(dt.date(2026, 1, 1), archive=True)
-    assert removed == ["2025-W02"]
-    assert (tmp_path / "archive" / "articles" / "2025-W02.json").exists()
+    assert removed == ["2025-01-08"]
+    assert (tmp_path / "archive" / "articles" / "2025-01-08.json").exists()
     assert make(1).id not in store.articles and len(open_store(tmp_path).articles) == 1
 
 

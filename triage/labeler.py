@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from triage.dates import event_date
 from triage.places import detect_regions
+from triage.places.towns import main_town
 from triage.relevance import RelevanceScore, score_relevance
 from triage.themes import pick_themes, theme_scores
 from triage.vocabulary import Vocabulary, Zones
@@ -18,6 +19,7 @@ class Labels:
     regions: list[str]
     event_date: str | None
     relevance: RelevanceScore
+    town: str | None = None
 
 
 def label_article(vocabulary: Vocabulary, title: str, text: str, published: str | None = None,
@@ -30,4 +32,5 @@ def label_article(vocabulary: Vocabulary, title: str, text: str, published: str 
         return Labels(False, [], [], when, relevance)
     themes = pick_themes(theme_scores(zones, vocabulary, when is not None))
     regions = detect_regions(title, text, default=region_hint, url=url, source=source)
-    return Labels(True, themes, regions, when, relevance)
+    town = main_town(title, text, regions) if when else None
+    return Labels(True, themes, regions, when, relevance, town)

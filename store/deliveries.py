@@ -1,0 +1,177 @@
+"""The delivery ledger: one record per (ISO week, subscriber), so a week goes out once.
+
+States: `pending` (to send), `sent`, `retry` (transient failure, tried again on the next
+run until the attempts run out), `failed` (permanent failure or out of attempts),
+`empty` (nothing for this subscriber that week).
+
+Records are created in one TinyDB write before a batch starts. Each outcome is then
+appended to `deliveries.journal` the moment the server confirmed it (one small
+`write`, which survives a killed process; fsync'ed at the end of the batch and every
+second), and the journal is folded into TinyDB when the batch ends or at the next
+start. A run killed at any point and run again sends exactly what was not confirmed.
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+import orjson
+from tinydb import Query
+
+from store.database import open_db, storage_of
+
+FINAL_STATES = ("sent", "failed", "empty")
+JOURNAL_FSYNC_SECONDS = 1.0
+
+
+@dataclass
+class Delivery:
+    week: str                 # "2026-W47"
+    subscriber: str           # subscriber id
+    channel: str
+    state: str = "pending"
+    attempts: int = 0
+    last_error: str | None = None
+    updated: str = ""
+    stories: int = 0          # stories in this subscriber's digest
+
+    @property
+    def key(self) -> str:
+        return f"{self.week}/{self.subscriber}"
+
+
+class DeliveryStore:
+    def __init__(self, path):
+        self.db = open_db(path, "deliveries")
+        self.table = self.db.table("deliveries")
+        self.meta = self.db.table("state")
+        self.journal_path = Path(path).with_suffix(".journal")
+        self.send_lock_path = Path(path).with_suffix(".sending")
+        self._journal_fd: int | None = None
+        self._send_lock_fd: int | None = None
+        self._last_fsync = 0.0
+        if self._may_fold():
+            self.fold_journal()
+
+    # One sender at a time --------------------------------------------------------
+    def begin_send(self) -> bool:
+        """Take the sender's lock; False when another process is sending right now."""
+        fd = os.open(self.send_lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        self._send_lock_fd = fd
+        return True
+
+    def end_send(self) -> None:
+        if self._send_lock_fd is not None:
+            fcntl.flock(self._send_lock_fd, fcntl.LOCK_UN)
+            os.close(self._send_lock_fd)
+            self._send_lock_fd = None
+
+    def _may_fold(self) -> bool:
+        """The journal belongs to a running send unless we are that sender or none runs."""
+        if self._send_lock_fd is not None or not self.journal_path.exists():
+            return True
+        fd = os.open(self.send_lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            return True
+        except BlockingIOError:
+            return False
+        finally:
+            os.close(fd)
+
+    # Journal -----------------------------------------------------------------
+    def record(self, delivery: Delivery) -> None:
+        """Append one outcome to the journal, durable against a killed process at once."""
+        if self._journal_fd is None:
+            self._journal_fd = os.open(self.journal_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        os.write(self._journal_fd, orjson.dumps(asdict(delivery)) + b"\n")
+        now = time.monotonic()
+        if now - self._last_fsync > JOURNAL_FSYNC_SECONDS:
+            os.fsync(self._journal_fd)
+            self._last_fsync = now
+
+    def fold_journal(self) -> int:
+        """Apply journalled outcomes to the table (written on the next flush)."""
+        if self._journal_fd is not None:
+            os.fsync(self._journal_fd)
+        try:
+            raw = self.journal_path.read_bytes()
+        except FileNotFoundError:
+            return 0
+        records = []
+        for line in raw.splitlines():
+            try:
+                records.append(_from_doc(orjson.loads(line)))
+            except (orjson.JSONDecodeError, TypeError):
+                continue  # a line cut by a crash: its outcome was not confirmed
+        if records:
+            self.put_many(records)
+        return len(records)
+
+    def flush(self) -> None:
+        """Write the table, then empty the journal it now contains."""
+        pending_journal = self.journal_path.exists() and self._may_fold()
+        if pending_journal:
+            self.fold_journal()
+        self.storage.flush()
+        if pending_journal:
+            if self._journal_fd is not None:
+                os.close(self._journal_fd)
+                self._journal_fd = None
+            self.journal_path.unlink(missing_ok=True)
+
+    @property
+    def storage(self):
+        return storage_of(self.db)
+
+    def for_week(self, week: str) -> dict[str, Delivery]:
+        return {d["subscriber"]: _from_doc(d) for d in self.table.search(Query().week == week)}
+
+    def get(self, week: str, subscriber: str) -> Delivery | None:
+        doc = self.table.get((Query().week == week) & (Query().subscriber == subscriber))
+        return _from_doc(doc) if doc else None
+
+    def put(self, delivery: Delivery) -> None:
+        self.table.upsert(asdict(delivery),
+                          (Query().week == delivery.week) & (Query().subscriber == delivery.subscriber))
+
+    def put_many(self, deliveries: list[Delivery]) -> None:
+        """Insert or replace many records in one table update."""
+        wanted = {d.key: asdict(d) for d in deliveries}
+
+        def apply(table: dict) -> None:
+            for doc_id, doc in list(table.items()):
+                key = f"{doc['week']}/{doc['subscriber']}"
+                if key in wanted:
+                    table[doc_id] = wanted.pop(key)
+            next_id = max(table, default=0) + 1
+            for doc in wanted.values():
+                table[next_id] = doc
+                next_id += 1
+
+        self.table._update_table(apply)
+
+    def last_week_sent(self) -> str | None:
+        doc = self.meta.get(Query().key == "last_week_sent")
+        return doc["value"] if doc else None
+
+    def set_last_week_sent(self, week: str) -> None:
+        self.meta.upsert({"key": "last_week_sent", "value": week}, Query().key == "last_week_sent")
+
+    def clear_cache(self) -> None:
+        self.table.clear_cache()
+        self.meta.clear_cache()
+
+
+def _from_doc(doc) -> Delivery:
+    known = {f.name for f in fields(Delivery)}
+    return Delivery(**{k: v for k, v in doc.items() if k in known})

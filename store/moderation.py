@@ -1,0 +1,68 @@
+"""Moderators' decisions on stories (hide, theme, regions, approval) and their log.
+
+A decision is stored on the story id and wins over automatic triage at every rebuild.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+
+from tinydb import Query
+
+from store.database import open_db, storage_of
+
+
+@dataclass
+class StoryOverride:
+    story: str
+    hidden: bool = False
+    theme: str | None = None
+    regions: list[str] | None = None
+    approved: bool = False
+    merged_into: str | None = None
+    updated: str = ""
+    by: str = ""
+
+
+@dataclass
+class ActionLog:
+    when: str
+    who: str
+    action: str
+    target: str
+    detail: dict = field(default_factory=dict)
+
+
+class ModerationStore:
+    def __init__(self, path):
+        self.db = open_db(path, "moderation")
+        self.table = self.db.table("overrides")
+        self.log_table = self.db.table("log")
+
+    @property
+    def storage(self):
+        return storage_of(self.db)
+
+    def overrides(self) -> dict[str, StoryOverride]:
+        known = {f.name for f in fields(StoryOverride)}
+        return {d["story"]: StoryOverride(**{k: v for k, v in d.items() if k in known}) for d in self.table.all()}
+
+    def get(self, story: str) -> StoryOverride:
+        doc = self.table.get(Query().story == story)
+        if doc is None:
+            return StoryOverride(story=story)
+        known = {f.name for f in fields(StoryOverride)}
+        return StoryOverride(**{k: v for k, v in doc.items() if k in known})
+
+    def put(self, override: StoryOverride) -> None:
+        self.table.upsert(asdict(override), Query().story == override.story)
+
+    def log(self, entry: ActionLog) -> None:
+        self.log_table.insert(asdict(entry))
+
+    def journal(self, limit: int = 20) -> list[ActionLog]:
+        docs = self.log_table.all()[-limit:]
+        return [ActionLog(**d) for d in docs]
+
+    def clear_cache(self) -> None:
+        self.table.clear_cache()
+        self.log_table.clear_cache()

@@ -1,0 +1,74 @@
+"""Subscribers: who receives the digest, where, and filtered how."""
+from __future__ import annotations
+
+import secrets
+from dataclasses import asdict, dataclass, field, fields
+
+from tinydb import Query
+
+from store.database import open_db, storage_of
+
+CHANNELS = ("telegram", "email")
+
+
+@dataclass
+class Subscriber:
+    id: str                            # "tg-<chat id>" or "em-<address>"
+    channel: str                       # "telegram" or "email"
+    address: str                       # Telegram chat id, or e-mail address
+    regions: list[str] = field(default_factory=list)   # region codes; empty = all regions
+    themes: list[str] = field(default_factory=list)    # theme codes; empty = all themes
+    nationwide: bool = True            # also receive nationwide ("FR") stories
+    active: bool = True
+    created: str = ""
+    confirmed: bool = True             # e-mail: double opt-in done
+    confirm_token: str | None = None
+    unsubscribe_token: str = ""
+    telegram_user: int | None = None   # who subscribed (bot), for e-mail added from Telegram
+
+    @staticmethod
+    def make_id(channel: str, address: str) -> str:
+        prefix = "tg" if channel == "telegram" else "em"
+        return f"{prefix}-{address.strip().lower()}"
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(18)
+
+
+class SubscriberStore:
+    def __init__(self, path):
+        self.db = open_db(path, "subscribers")
+        self.table = self.db.table("subscribers")
+
+    @property
+    def storage(self):
+        return storage_of(self.db)
+
+    def get(self, subscriber_id: str) -> Subscriber | None:
+        doc = self.table.get(Query().id == subscriber_id)
+        return _from_doc(doc) if doc else None
+
+    def find_token(self, kind: str, token: str) -> Subscriber | None:
+        doc = self.table.get(Query()[kind] == token)
+        return _from_doc(doc) if doc else None
+
+    def all(self, active_only: bool = False) -> list[Subscriber]:
+        subs = [_from_doc(d) for d in self.table.all()]
+        return [s for s in subs if s.active and s.confirmed] if active_only else subs
+
+    def put(self, subscriber: Subscriber) -> None:
+        if not subscriber.unsubscribe_token:
+            subscriber.unsubscribe_token = new_token()
+        self.table.upsert(asdict(subscriber), Query().id == subscriber.id)
+
+    def remove(self, subscriber_id: str) -> bool:
+        return bool(self.table.remove(Query().id == subscriber_id))
+
+    def clear_cache(self) -> None:
+        self.table.clear_cache()
+
+
+def _from_doc(doc) -> Subscriber:
+    known = {f.name for f in fields(Subscriber)}
+    return Subscriber(**{k: v for k, v in doc.items() if k in known})
