@@ -1,0 +1,43 @@
+"""`run.py stories`: the stories found among stored articles, by theme."""
+from __future__ import annotations
+
+import json
+import sys
+
+from cli.articles_cmd import _date
+from cli.output import shorten
+from domain.regions import region_label
+from domain.themes import theme_label
+from store import open_store
+from triage.story_groups import group_stories
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser("stories", parents=[common], help="list the stories found in stored articles",
+                       description="Group relevant stored articles into stories, filed by theme.")
+    p.add_argument("--since", metavar="DATE", type=_date, help="only articles first seen on or after DATE")
+    p.add_argument("--format", choices=("text", "jsonl"), default="text")
+    p.set_defaults(handler=handle)
+
+
+def handle(args, config) -> int:
+    with open_store(config.data_dir) as store:
+        stories = group_stories(store.articles.iter(since=args.since))
+    if args.format == "jsonl":
+        for s in stories:
+            sys.stdout.write(json.dumps({"story": s.id, "theme": s.theme, "regions": s.regions,
+                                         "event_date": s.event_date, "title": s.lead.title,
+                                         "articles": [a.id for a in s.articles], "sources": s.sources},
+                                        ensure_ascii=False) + "\n")
+        return 0
+    current = None
+    for s in stories:
+        if s.theme != current:
+            current = s.theme
+            print(f"\n## {theme_label(s.theme)}")
+        where = ", ".join(region_label(r) for r in s.regions) or "région inconnue"
+        when = f" — le {s.event_date}" if s.event_date else ""
+        print(f"- {shorten(s.lead.title, 100)}\n  [{where}{when}] {len(s.articles)} article(s) : "
+              + ", ".join(s.sources))
+    print(f"\n{len(stories)} stories.")
+    return 0

@@ -1,0 +1,1 @@
+"""Delivery channels: one folder per channel (telegram, email)."""

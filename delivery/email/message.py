@@ -1,0 +1,44 @@
+"""Build the digest e-mail: multipart text + HTML, list headers, stable Message-ID."""
+from __future__ import annotations
+
+import hashlib
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr
+import datetime as dt
+from urllib.parse import quote
+
+from config.schema import EmailSettings
+
+
+def message_id(week: str, subscriber_id: str, domain: str) -> str:
+    """Stable per (week, subscriber): a resend after a crash is recognisably the same mail."""
+    digest = hashlib.sha1(f"{week}/{subscriber_id}".encode()).hexdigest()[:20]
+    return f"<vigie.{week}.{digest}@{domain}>"
+
+
+def build_email(*, settings: EmailSettings, to: str, subject: str, text: str, html: str, week: str,
+                subscriber_id: str, unsubscribe_url: str | None, unsubscribe_token: str,
+                now: dt.datetime | None = None) -> EmailMessage:
+    domain = settings.from_address.rsplit("@", 1)[-1]
+    msg = EmailMessage()
+    msg["From"] = formataddr((settings.from_name, settings.from_address))
+    msg["To"] = to
+    msg["Subject"] = subject
+    msg["Date"] = format_datetime(now or dt.datetime.now(dt.timezone.utc))
+    msg["Message-ID"] = message_id(week, subscriber_id, domain)
+    msg["List-Id"] = f"Vigie <{settings.list_id}>"
+    if settings.reply_to:
+        msg["Reply-To"] = settings.reply_to
+    targets = []
+    mailto = settings.unsubscribe_mailto
+    if mailto:
+        targets.append(f"<mailto:{mailto}?subject={quote('unsubscribe ' + unsubscribe_token)}>")
+    if unsubscribe_url and unsubscribe_url.startswith("https://"):
+        targets.append(f"<{unsubscribe_url}>")
+        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"  # RFC 8058
+    if targets:
+        msg["List-Unsubscribe"] = ", ".join(targets)
+    msg["Auto-Submitted"] = "auto-generated"
+    msg.set_content(text, subtype="plain", charset="utf-8")
+    msg.add_alternative(html, subtype="html", charset="utf-8")
+    return msg

@@ -1,0 +1,257 @@
+"""Send rendered digests to Telegram chats through python-telegram-bot.
+
+`send_digests` sends each digest's messages in order to its chat (HTML, link previews
+off), many chats at once (bounded by ``concurrency``), while one `AIORateLimiter` keeps
+the whole bot under ``overall_max_rate`` messages per second. The outcome of each digest
+is handed to ``on_result`` the moment it is known, so the caller can record it at once.
+
+Failure policy, per message:
+
+* ``RetryAfter`` (HTTP 429): the rate limiter itself waits and retries up to
+  ``max_retries`` times (pausing *all* requests meanwhile); beyond that we wait
+  ``retry_after`` again, up to ``retry_after_rounds`` times, then give up: transient.
+  A ``retry_after`` longer than ``max_retry_after_wait`` is not waited for: transient.
+* ``Forbidden`` (the user blocked the bot, deleted account, kicked from the group):
+  ``blocked=True``, not transient; the caller marks the subscriber inactive.
+* ``BadRequest`` (chat not found, bad HTML, message too long...) and ``ChatMigrated``:
+  permanent failure carrying Telegram's description.
+* ``TimedOut`` / ``NetworkError`` (including HTTP 5xx): retried ``network_retries`` times
+  with exponential backoff, then transient. A read timeout may hide a message that was in
+  fact delivered, so a retry after a timeout can (rarely) show a message twice.
+
+Partial digests: messages go out in order and stop at the first failure. If a later
+message fails after earlier ones were delivered, the result is ``ok=False`` with the
+error and the ``message_ids`` of the messages already delivered. The caller must treat
+such a partial as *sent with an error* and never send it again (re-sending would repeat
+the first parts); only a failure with no ``message_ids`` can be retried as a whole.
+"""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import warnings
+from dataclasses import dataclass, field
+from typing import Callable
+
+from telegram import Bot, LinkPreviewOptions, Message
+from telegram.constants import ParseMode
+from telegram.error import (
+    BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut,
+)
+from telegram.ext import AIORateLimiter, ExtBot
+from telegram.request import HTTPXRequest
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TelegramSettings:
+    token: str
+    base_url: str = "https://api.telegram.org/bot"
+    base_file_url: str = "https://api.telegram.org/file/bot"
+    max_retries: int = 3            # AIORateLimiter retries on RetryAfter
+    overall_max_rate: float = 30    # messages per second overall (0 = no limit)
+    timeout: float = 20.0           # read/write/pool timeout of one request, seconds
+    retry_after_rounds: int = 2     # our own waits on RetryAfter once the limiter gave up
+    max_retry_after_wait: float = 60.0  # a longer retry_after is a transient failure at once
+    network_retries: int = 2        # retries on TimedOut / NetworkError
+    network_backoff: float = 1.0    # first backoff, doubled each retry, seconds
+
+
+@dataclass
+class TelegramDigest:
+    key: str                        # ledger key, opaque here
+    chat_id: int | str
+    messages: list[str]             # rendered HTML (parse_mode HTML), each <= 4096 chars
+
+
+@dataclass
+class TelegramResult:
+    key: str
+    ok: bool
+    error: str | None = None
+    blocked: bool = False           # Forbidden: the caller marks the subscriber inactive
+    transient: bool = False         # worth retrying later (network, flood control, 5xx)
+    message_ids: list[int] = field(default_factory=list)  # delivered messages, in order
+
+
+def build_bot(settings: TelegramSettings, *, connection_pool_size: int = 32) -> ExtBot:
+    """An `ExtBot` with an `AIORateLimiter` and an `HTTPXRequest` sized for a fan-out.
+
+    The overall limit is applied *smoothly*: AIORateLimiter's leaky bucket holds
+    ``overall_max_rate`` requests, so ``AIORateLimiter(overall_max_rate=30)`` lets a burst
+    of 30 through at once and then 30/s, i.e. up to ~60 messages in the first second.
+    We configure a bucket of one request draining every ``1/overall_max_rate`` s instead,
+    so no rolling second ever sees more than about ``overall_max_rate + 1`` messages.
+    Groups and channels keep PTB's default of 20 messages per minute each.
+
+    Use the bot in a single event loop (the limiter binds to the loop it first runs in),
+    inside ``async with bot:``.
+    """
+    rate = settings.overall_max_rate
+    limiter = AIORateLimiter(
+        overall_max_rate=1 if rate > 0 else 0,
+        overall_time_period=1 / rate if rate > 0 else 0,
+        max_retries=settings.max_retries,
+    )
+    request = HTTPXRequest(
+        connection_pool_size=max(1, connection_pool_size),
+        connect_timeout=min(settings.timeout, 10.0),
+        read_timeout=settings.timeout,
+        write_timeout=settings.timeout,
+        pool_timeout=settings.timeout,
+    )
+    return ExtBot(
+        settings.token,
+        base_url=settings.base_url,
+        base_file_url=settings.base_file_url,
+        request=request,
+        rate_limiter=limiter,
+    )
+
+
+async def send_digests(settings: TelegramSettings, digests: list[TelegramDigest],
+                       on_result: Callable[[TelegramResult], None] | None = None,
+                       concurrency: int = 30, *, bot: Bot | None = None) -> list[TelegramResult]:
+    """Send every digest; return one `TelegramResult` per digest, in input order.
+
+    ``on_result(result)`` is called from the event loop (synchronously, it may block
+    briefly, e.g. on an fsync) as soon as a digest is fully delivered or has failed.
+    If it raises, no further digest is started, digests in flight are finished (their
+    results are still offered to ``on_result``, whose later errors are only logged), and
+    the first exception is re-raised.
+
+    Up to ``concurrency`` digests are in flight at once; digests for the same chat are
+    sent one after the other, in input order.
+
+    ``bot``: an already initialised bot to use (e.g. the running Application's, so that
+    one rate limiter covers everything the process sends); by default a bot is built with
+    `build_bot` and initialised/shut down here. Initialising it calls getMe: if that
+    fails (bad token, API unreachable) the `telegram.error.TelegramError` propagates and
+    nothing was sent.
+    """
+    if not digests:
+        return []
+    if bot is not None:
+        return await _send_all(bot, settings, digests, on_result, concurrency)
+    own_bot = build_bot(settings, connection_pool_size=max(concurrency, 1) + 2)
+    async with own_bot:
+        return await _send_all(own_bot, settings, digests, on_result, concurrency)
+
+
+async def _send_all(bot: Bot, settings: TelegramSettings, digests: list[TelegramDigest],
+                    on_result: Callable[[TelegramResult], None] | None,
+                    concurrency: int) -> list[TelegramResult]:
+    results: list[TelegramResult | None] = [None] * len(digests)
+    chat_locks: dict[int | str, asyncio.Lock] = {}
+    todo = iter(enumerate(digests))     # shared by the workers: each digest is taken once
+    callback_errors: list[Exception] = []
+
+    async def worker() -> None:
+        for index, digest in todo:
+            if callback_errors:
+                return
+            lock = chat_locks.setdefault(_chat_key(digest.chat_id), asyncio.Lock())
+            async with lock:
+                result = await _deliver(bot, settings, digest)
+            results[index] = result
+            if on_result is None:
+                continue
+            try:
+                on_result(result)
+            except Exception as exc:  # noqa: BLE001 - re-raised once the workers stopped
+                if callback_errors:
+                    logger.exception("on_result failed again for %s", digest.key)
+                callback_errors.append(exc)
+                return
+
+    workers = max(1, min(concurrency, len(digests)))
+    await asyncio.gather(*(worker() for _ in range(workers)))
+    if callback_errors:
+        raise callback_errors[0]
+    return [r for r in results if r is not None]
+
+
+async def _deliver(bot: Bot, settings: TelegramSettings, digest: TelegramDigest) -> TelegramResult:
+    """Send one digest's messages in order; stop at the first failure."""
+    sent: list[int] = []
+    try:
+        for text in digest.messages:
+            message = await _send_message(bot, settings, digest.chat_id, text)
+            sent.append(message.message_id)
+    except Forbidden as exc:
+        return TelegramResult(digest.key, False, _describe(exc), blocked=True, message_ids=sent)
+    except (BadRequest, ChatMigrated) as exc:     # BadRequest before its base NetworkError
+        return TelegramResult(digest.key, False, _describe(exc), message_ids=sent)
+    except (RetryAfter, NetworkError) as exc:     # NetworkError covers TimedOut and 5xx
+        return TelegramResult(digest.key, False, _describe(exc), transient=True,
+                              message_ids=sent)
+    except TelegramError as exc:                  # InvalidToken, EndPointNotFound, Conflict
+        return TelegramResult(digest.key, False, _describe(exc), transient=True,
+                              message_ids=sent)
+    except Exception as exc:  # noqa: BLE001 - a bug must not stop the other chats
+        logger.exception("unexpected error sending %s", digest.key)
+        return TelegramResult(digest.key, False, _describe(exc), transient=True,
+                              message_ids=sent)
+    return TelegramResult(digest.key, True, message_ids=sent)
+
+
+async def _send_message(bot: Bot, settings: TelegramSettings, chat_id: int | str,
+                        text: str) -> Message:
+    """One sendMessage with our retry policy on RetryAfter and network errors."""
+    flood_waits = 0
+    network_failures = 0
+    while True:
+        try:
+            return await bot.send_message(
+                chat_id, text, parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True))
+        except RetryAfter as exc:
+            wait = retry_after_seconds(exc)
+            if flood_waits >= settings.retry_after_rounds or wait > settings.max_retry_after_wait:
+                raise
+            flood_waits += 1
+            logger.info("flood control on chat %s: waiting %.1f s", chat_id, wait)
+            await asyncio.sleep(wait + 0.1)
+        except BadRequest:
+            raise
+        except (TimedOut, NetworkError) as exc:
+            if network_failures >= settings.network_retries:
+                raise
+            delay = settings.network_backoff * 2 ** network_failures
+            network_failures += 1
+            logger.info("network error on chat %s (%s): retrying in %.1f s",
+                        chat_id, _describe(exc), delay)
+            await asyncio.sleep(delay)
+
+
+def retry_after_seconds(exc: RetryAfter) -> float:
+    """``exc.retry_after`` in seconds, whether PTB gives an int or a timedelta.
+
+    PTB >= 22.2 keeps a timedelta in ``_retry_after``; reading it avoids the
+    PTBDeprecationWarning that the public ``retry_after`` property emits unless the
+    ``PTB_TIMEDELTA`` environment variable is set."""
+    value = getattr(exc, "_retry_after", None)
+    if value is None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            value = exc.retry_after
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds()
+    return float(value)
+
+
+def _describe(exc: BaseException) -> str:
+    name = type(exc).__name__
+    message = exc.message if isinstance(exc, TelegramError) else str(exc)
+    if message.lower().startswith(name.lower()):
+        return message
+    return f"{name}: {message}" if message else name
+
+
+def _chat_key(chat_id: int | str) -> int | str:
+    try:
+        return int(chat_id)
+    except (TypeError, ValueError):
+        return str(chat_id)

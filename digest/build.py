@@ -1,0 +1,97 @@
+"""Build a week's digest from the store, then cut it per subscriber.
+
+The week holds the relevant stories first seen that week (Europe/Paris calendar) and not
+hidden by a moderator; the agenda holds the upcoming events of the stories still in
+the working window, in date order.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from domain.regions import NATIONWIDE, REGION_CODES
+from domain.themes import THEME_CODES
+from store import Store, Subscriber
+from triage.story_groups import Story, group_stories
+from digest.weeks import local_day, week_bounds
+
+LOOKBACK_DAYS = 60        # stories started this long before the week can still show in the agenda
+AGENDA_DAYS = 42          # events in the six weeks after the digest goes out
+
+
+@dataclass
+class WeekDigest:
+    week: str
+    start: dt.date
+    end: dt.date
+    stories: list[Story]              # new this week, ordered by theme then first report
+    agenda: list[Story]               # upcoming events, by date
+
+
+@dataclass
+class PersonalDigest:
+    week: WeekDigest
+    subscriber: Subscriber | None     # None: the full digest (archive)
+    sections: list[tuple[str, list[tuple[str, list[Story]]]]] = field(default_factory=list)
+    agenda: list[Story] = field(default_factory=list)
+
+    @property
+    def story_count(self) -> int:
+        return sum(len(stories) for _, groups in self.sections for _, stories in groups)
+
+    @property
+    def empty(self) -> bool:
+        return self.story_count == 0 and not self.agenda
+
+
+def build_week(store: Store, week: str, tz: str = "Europe/Paris") -> WeekDigest:
+    start, end = week_bounds(week)
+    articles = store.articles.iter(since=start - dt.timedelta(days=LOOKBACK_DAYS), until=end + dt.timedelta(days=1))
+    stories = [s for s in group_stories(articles, store.moderation.overrides()) if not s.hidden]
+    new = [s for s in stories if start <= local_day(s.first_seen, tz) <= end]
+    agenda_from = end + dt.timedelta(days=1)
+    agenda_to = agenda_from + dt.timedelta(days=AGENDA_DAYS)
+    agenda = sorted((s for s in stories if s.event_date and local_day(s.first_seen, tz) <= end
+                     and agenda_from.isoformat() <= s.event_date <= agenda_to.isoformat()),
+                    key=lambda s: (s.event_date, s.id))
+    return WeekDigest(week=week, start=start, end=end, stories=new, agenda=agenda)
+
+
+def wants(subscriber: Subscriber | None, story: Story) -> bool:
+    """Does this subscriber's filter (regions, themes, nationwide) take the story?"""
+    if subscriber is None:
+        return True
+    if subscriber.themes and story.theme not in subscriber.themes:
+        return False
+    if not subscriber.regions:
+        return True
+    regional = [r for r in story.regions if r != NATIONWIDE]
+    if not regional:
+        return subscriber.nationwide
+    return any(r in subscriber.regions for r in regional)
+
+
+def personalise(week: WeekDigest, subscriber: Subscriber | None) -> PersonalDigest:
+    """The subscriber's part of the week: grouped by theme (fixed order), then by region."""
+    digest = PersonalDigest(week=week, subscriber=subscriber)
+    for theme in THEME_CODES:
+        chosen = [s for s in week.stories if s.theme == theme and wants(subscriber, s)]
+        if not chosen:
+            continue
+        by_region: dict[str, list[Story]] = {}
+        for story in chosen:
+            by_region.setdefault(_display_region(story, subscriber), []).append(story)
+        order = [*REGION_CODES, NATIONWIDE, ""]
+        groups = sorted(by_region.items(), key=lambda item: order.index(item[0]))
+        digest.sections.append((theme, groups))
+    digest.agenda = [s for s in week.agenda if wants(subscriber, s)]
+    return digest
+
+
+def _display_region(story: Story, subscriber: Subscriber | None) -> str:
+    """The region a story is shown under: the subscriber's own first, else its main one."""
+    if subscriber is not None and subscriber.regions:
+        for region in story.regions:
+            if region in subscriber.regions:
+                return region
+    return story.regions[0] if story.regions else ""

@@ -1,0 +1,81 @@
+"""Rendering with the Jinja2 templates of `digest/templates/` (the only place for wording).
+
+Telegram: HTML parse mode, source text escaped, cut into messages of at most 4,096
+characters between stories. E-mail: a plain-text and an HTML part. Archive: one page a
+week, an index and an Atom feed.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from digest.view import DigestView
+
+TEMPLATES = Path(__file__).with_name("templates")
+TELEGRAM_LIMIT = 4096
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    return Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
+                       autoescape=lambda name: not (name or "").endswith(".txt.j2"),
+                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+
+def render_template(name: str, **context) -> str:
+    return environment().get_template(name).render(**context)
+
+
+def telegram_messages(view: DigestView, limit: int = TELEGRAM_LIMIT) -> list[str]:
+    """The digest as Telegram HTML messages, each within `limit`, cut between stories."""
+    macros = environment().get_template("telegram.j2").module
+    blocks = [str(macros.header(view))]
+    for section in view.sections:
+        heading = str(macros.section(section))
+        for group in section.groups:
+            heading += "\n" + str(macros.region(group))
+            for story in group.stories:
+                blocks.append((heading + "\n" if heading else "") + str(macros.story(story)))
+                heading = ""
+    if view.agenda:
+        heading = str(macros.agenda_header())
+        for story in view.agenda:
+            blocks.append((heading + "\n" if heading else "") + str(macros.agenda_item(story)))
+            heading = ""
+    blocks.append(str(macros.footer()))
+    return pack(blocks, limit)
+
+
+def pack(blocks: list[str], limit: int) -> list[str]:
+    """Join blocks with blank lines into as few messages as fit in `limit` characters."""
+    messages: list[str] = []
+    current = ""
+    for block in blocks:
+        block = block.strip()
+        if len(block) > limit:  # a single oversized block: cut at a line end (never inside a tag)
+            block = block[: block.rfind("\n", 0, limit - 1)] if "\n" in block[:limit] else block[:limit]
+        candidate = f"{current}\n\n{block}" if current else block
+        if len(candidate) <= limit:
+            current = candidate
+        else:
+            messages.append(current)
+            current = block
+    if current:
+        messages.append(current)
+    return messages
+
+
+def email_bodies(view: DigestView, unsubscribe_url: str | None, unsubscribe_mailto: str | None,
+                 archive_url: str | None) -> tuple[str, str]:
+    """(plain text, HTML) bodies of the e-mail."""
+    context = dict(v=view, unsubscribe_url=unsubscribe_url, unsubscribe_mailto=unsubscribe_mailto,
+                   archive_url=archive_url)
+    return render_template("email.txt.j2", **context), render_template("email.html.j2", **context)
+
+
+def email_subject(view: DigestView) -> str:
+    week = view.week.split("-W")
+    count = f"{view.count} initiative{'s' if view.count > 1 else ''}" if view.count else "aucune nouvelle initiative"
+    return f"Vigie — semaine {int(week[1])} ({week[0]}) : {count}"

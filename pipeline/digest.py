@@ -1,0 +1,234 @@
+"""The weekly digest job: build, render per subscriber, deliver once, archive.
+
+`preview_week` writes the renderings to files. `send_week` delivers: delivery records
+for the week are created first (one write), each confirmed send is journalled at once,
+and a rerun after a crash sends only what was never confirmed.
+"""
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from config.schema import Config
+from digest.archive import write_archive
+from digest.build import PersonalDigest, build_week, personalise
+from digest.render import email_bodies, email_subject, telegram_messages
+from digest.view import digest_view
+from delivery.email.message import build_email
+from delivery.email.sender import EmailResult, OutgoingEmail, send_emails
+from store import Delivery, Store, Subscriber
+
+
+class DeliveryUnavailable(Exception):
+    """Neither Telegram nor e-mail is configured, or another send is running."""
+
+
+@dataclass
+class ChannelReport:
+    enabled: bool
+    sent: int = 0
+    skipped: int = 0                  # already done this week, or nothing for them
+    failed: list[tuple[str, str]] = field(default_factory=list)    # (subscriber, reason)
+    retry: list[tuple[str, str]] = field(default_factory=list)     # transient, tried next run
+    deactivated: list[str] = field(default_factory=list)           # blocked the bot
+
+
+@dataclass
+class SendReport:
+    week: str
+    telegram: ChannelReport
+    email: ChannelReport
+    archive: list[Path] = field(default_factory=list)
+
+
+# Rendering ------------------------------------------------------------------------
+def unsubscribe_url(config: Config, subscriber: Subscriber) -> str | None:
+    base = config.web.base_url.rstrip("/")
+    return f"{base}/desabonnement?jeton={subscriber.unsubscribe_token}" if base else None
+
+
+def archive_url(config: Config, week: str) -> str | None:
+    base = config.web.base_url.rstrip("/")
+    return f"{base}/{week}.html" if base else None
+
+
+def render_email(config: Config, digest: PersonalDigest, subscriber: Subscriber, now: dt.datetime | None = None):
+    view = digest_view(digest)
+    text, html = email_bodies(view, unsubscribe_url(config, subscriber), config.email.unsubscribe_mailto or None,
+                              archive_url(config, view.week))
+    return build_email(settings=config.email, to=subscriber.address, subject=email_subject(view), text=text,
+                       html=html, week=view.week, subscriber_id=subscriber.id,
+                       unsubscribe_url=unsubscribe_url(config, subscriber),
+                       unsubscribe_token=subscriber.unsubscribe_token, now=now)
+
+
+def preview_week(config: Config, store: Store, week: str, out_dir: Path,
+                 subscriber_id: str | None = None) -> list[Path]:
+    """Write each rendering of the week to files; returns their paths."""
+    week_digest = build_week(store, week, config.timezone)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    preview_config = config
+    if not config.email.from_address:  # e-mail not configured yet: preview with a placeholder sender
+        preview_config = dataclasses.replace(
+            config, email=dataclasses.replace(config.email, from_address="vigie@example.org"))
+    if subscriber_id:
+        subscriber = store.subscribers.get(subscriber_id)
+        if subscriber is None:
+            raise KeyError(f"no subscriber {subscriber_id!r}")
+        subscribers: list[Subscriber | None] = [subscriber]
+    else:
+        subscribers = [None, *store.subscribers.all(active_only=True)]
+    paths = []
+    for subscriber in subscribers:
+        digest = personalise(week_digest, subscriber)
+        name = subscriber.id if subscriber else "tous"
+        view = digest_view(digest)
+        if subscriber is None or subscriber.channel == "telegram":
+            path = out_dir / f"{week}-telegram-{_safe(name)}.html"
+            path.write_text("\n\n<!-- ——— message suivant ——— -->\n\n".join(telegram_messages(view)), encoding="utf-8")
+            paths.append(path)
+        if subscriber is None or subscriber.channel == "email":
+            shown = subscriber or Subscriber(id="apercu", channel="email", address="apercu@vigie.invalid",
+                                             unsubscribe_token="apercu")
+            path = out_dir / f"{week}-email-{_safe(name)}.eml"
+            path.write_bytes(bytes(render_email(preview_config, digest, shown)))
+            paths.append(path)
+    paths.extend(write_archive(config.data_dir / "web", week_digest, config.web.base_url))
+    return paths
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
+
+
+# Sending --------------------------------------------------------------------------
+def send_week(config: Config, store: Store, week: str, now: dt.datetime | None = None,
+              telegram_sender=None) -> SendReport:
+    """Deliver the week to every active subscriber not served yet; safe to rerun."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    token = config.telegram.token()
+    report = SendReport(week=week, telegram=ChannelReport(enabled=bool(token)),
+                        email=ChannelReport(enabled=config.email.enabled))
+    if not token and not config.email.enabled:
+        raise DeliveryUnavailable(
+            "no delivery channel is configured: set the Telegram token in the environment variable "
+            f"{config.telegram.token_env}, and/or [email] host and from_address in {config.path}")
+    if not store.deliveries.begin_send():
+        raise DeliveryUnavailable("another digest send is running on this data dir; try again when it ends")
+    try:
+        telegram_items, email_items, records = _prepare(config, store, week, now, report)
+        if telegram_items:
+            _deliver_telegram(config, store, token, telegram_items, records, report, now, telegram_sender)
+        if email_items:
+            _deliver_email(config, store, email_items, records, report, now)
+        with store.writing():
+            _deactivate(store, report.telegram.deactivated)
+            if all(r.state in ("sent", "failed", "empty") for r in records.values()):
+                store.deliveries.set_last_week_sent(max(week, store.deliveries.last_week_sent() or ""))
+        report.archive = write_archive(config.data_dir / "web", build_week(store, week, config.timezone),
+                                       config.web.base_url, now)
+    finally:
+        store.deliveries.end_send()
+    return report
+
+
+def _prepare(config: Config, store: Store, week: str, now: dt.datetime, report: SendReport):
+    """Create the week's delivery records and render what is to be sent (one locked write)."""
+    telegram_items, email_items = [], []
+    records: dict[str, Delivery] = {}
+    with store.writing():
+        week_digest = build_week(store, week, config.timezone)
+        ledger = store.deliveries.for_week(week)
+        changed = []
+        for subscriber in store.subscribers.all(active_only=True):
+            channel = report.telegram if subscriber.channel == "telegram" else report.email
+            if not channel.enabled:
+                continue
+            record = ledger.get(subscriber.id) or Delivery(week=week, subscriber=subscriber.id,
+                                                           channel=subscriber.channel)
+            records[subscriber.id] = record
+            if record.state in ("sent", "failed", "empty"):
+                channel.skipped += 1
+                continue
+            if record.state == "retry" and record.attempts >= config.email.max_attempts:
+                record.state, record.updated = "failed", now.isoformat()
+                channel.failed.append((subscriber.id, f"gave up after {record.attempts} attempts: {record.last_error}"))
+                changed.append(record)
+                continue
+            digest = personalise(week_digest, subscriber)
+            record.stories = digest.story_count
+            if digest.empty and not config.digest.empty_note:
+                record.state, record.updated = "empty", now.isoformat()
+                channel.skipped += 1
+                changed.append(record)
+                continue
+            changed.append(record)
+            if subscriber.channel == "telegram":
+                telegram_items.append((subscriber, telegram_messages(digest_view(digest))))
+            else:
+                email_items.append(OutgoingEmail(key=subscriber.id, to=subscriber.address,
+                                                 message=render_email(config, digest, subscriber, now)))
+        store.deliveries.put_many(changed)
+    return telegram_items, email_items, records
+
+
+def _outcome(record: Delivery, ok: bool, error: str | None, transient: bool, now: dt.datetime) -> None:
+    record.attempts += 1
+    record.updated = now.isoformat()
+    record.last_error = error
+    record.state = "sent" if ok else ("retry" if transient else "failed")
+
+
+def _deliver_email(config, store, items, records, report, now) -> None:
+    def on_result(result: EmailResult) -> None:
+        record = records[result.key]
+        _outcome(record, result.ok, result.error, result.transient, now)
+        store.deliveries.record(record)
+        _count(report.email, record)
+
+    send_emails(config.email, config.email.password(), items, on_result)
+
+
+def _deliver_telegram(config, store, token, items, records, report, now, sender=None) -> None:
+    from delivery.telegram.sender import TelegramDigest, TelegramSettings, send_digests
+    settings = TelegramSettings(token=token, base_url=config.telegram.base_url,
+                                base_file_url=config.telegram.base_file_url,
+                                max_retries=config.telegram.max_retries,
+                                overall_max_rate=config.telegram.rate)
+    digests = [TelegramDigest(key=sub.id, chat_id=_chat_id(sub.address), messages=messages)
+               for sub, messages in items]
+
+    def on_result(result) -> None:
+        record = records[result.key]
+        ok = result.ok or bool(result.message_ids)   # a partial send counts as sent: never resend the start
+        _outcome(record, ok, result.error, result.transient and not result.message_ids, now)
+        store.deliveries.record(record)
+        _count(report.telegram, record)
+        if result.blocked:
+            report.telegram.deactivated.append(result.key)
+
+    asyncio.run((sender or send_digests)(settings, digests, on_result=on_result))
+
+
+def _count(channel: ChannelReport, record: Delivery) -> None:
+    if record.state == "sent":
+        channel.sent += 1
+    elif record.state == "retry":
+        channel.retry.append((record.subscriber, record.last_error or ""))
+    else:
+        channel.failed.append((record.subscriber, record.last_error or ""))
+
+
+def _chat_id(address: str):
+    return int(address) if address.lstrip("-").isdigit() else address
+
+
+def _deactivate(store: Store, subscriber_ids: list[str]) -> None:
+    for subscriber_id in subscriber_ids:
+        subscriber = store.subscribers.get(subscriber_id)
+        if subscriber is not None:
+            subscriber.active = False
+            store.subscribers.put(subscriber)
