@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from cli.output import Progress, shorten, table
 from pipeline.fetch import run_fetch, select_feeds
+from pipeline.label import label_new_articles
 from store import open_store
 
 
@@ -24,7 +25,7 @@ def handle(args, config) -> int:
         return 1
     progress = Progress(len(feeds))
     with open_store(config.data_dir) as store:
-        reports = run_fetch(config, store, feeds, label=_labeller(),
+        reports = run_fetch(config, store, feeds, label=label_new_articles,
                             on_done=lambda r: progress.step(f"{r.feed.name}: {'failed' if r.failed else 'ok'}"))
     rows = []
     for r in reports:
@@ -35,12 +36,3 @@ def handle(args, config) -> int:
     new = sum(r.new for r in reports)
     print(f"\n{len(reports)} sources: {new} new articles, {failed} failed.")
     return 1 if failed == len(reports) else 0
-
-
-def _labeller():
-    """Triage for new articles, when the triage stage is available."""
-    try:
-        from pipeline.label import label_new_articles
-    except ImportError:
-        return None
-    return label_new_articles

@@ -1,7 +1,7 @@
 """`make demo`: serve the demo sources on 127.0.0.1:8765 and run Vigie's main job on them.
 
 Starts from a fresh data dir each time, fetches every demo source, then prints the
-per-source summary and the stored articles.
+per-source summary, the stored articles and the stories found.
 """
 from __future__ import annotations
 
@@ -32,6 +32,8 @@ def main() -> int:
         status = vigie(["--config", str(CONFIG), "fetch"])
         print("\n== python run.py --config demo/config.toml articles")
         vigie(["--config", str(CONFIG), "articles"])
+        print("\n== python run.py --config demo/config.toml stories")
+        vigie(["--config", str(CONFIG), "stories"])
     finally:
         httpd.shutdown()
     print(f"\nData written to {config.data_dir}")

@@ -1,0 +1,57 @@
+"""Triage of new articles at store time: labels, then stories joined across the store."""
+from __future__ import annotations
+
+import datetime as dt
+
+from domain.article import Article
+from store import Store
+from triage.labeler import label_article
+from triage.vocabulary import load_vocabulary
+
+STORY_WINDOW_DAYS = 45
+
+
+def article_text(article: Article) -> str:
+    """The text triage reads: the body, with the feed summary when the body lacks it."""
+    if article.text and article.summary and article.summary[:80] not in article.text:
+        return article.summary + "\n" + article.text
+    return article.text or article.summary
+
+
+def label_new_articles(articles: list[Article], store: Store, today: dt.date | None = None) -> None:
+    """Fill the triage fields of `articles` (not stored yet) in place."""
+    vocabulary = load_vocabulary()
+    for article in articles:
+        labels = label_article(vocabulary, article.title, article_text(article), article.published,
+                               article.url, article.source, article.region_hint, today=today)
+        article.relevant = labels.relevant
+        article.themes = labels.themes
+        article.regions = labels.regions
+        article.event_date = labels.event_date
+        article.town = labels.town
+        article.story = None
+    relevant = [a for a in articles if a.relevant]
+    if relevant:
+        assign_stories(relevant, store)
+    for article in articles:
+        if article.story is None:
+            article.story = f"s-{article.id}"
+
+
+def assign_stories(articles: list[Article], store: Store) -> None:
+    from triage.stories import StoryIndex
+    index = StoryIndex(window_days=STORY_WINDOW_DAYS)
+    oldest = min(dt.date.fromisoformat(a.fetched_at[:10]) for a in articles)
+    since = oldest - dt.timedelta(days=STORY_WINDOW_DAYS)
+    index.add_existing(_story_input(a) for a in store.articles.iter(since=since) if a.relevant and a.story)
+    assigned = index.assign([_story_input(a) for a in articles])
+    for article in articles:
+        article.story = assigned.get(article.id, f"s-{article.id}")
+
+
+def _story_input(article: Article):
+    from triage.stories import StoryInput
+    return StoryInput(id=article.id, title=article.title, text=article_text(article), source=article.source,
+                      url=article.url, published=article.published or article.fetched_at,
+                      event_date=article.event_date, regions=list(article.regions),
+                      themes=list(article.themes), story=article.story)

@@ -1,0 +1,146 @@
+"""Moderators' actions on stories, shared by the bot and the CLI, each one logged.
+
+A decision is stored on the story (store/moderation.py) and applied whenever stories
+are grouped again, so it wins over automatic triage at every rebuild.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict
+
+from digest.weeks import local_day, week_bounds
+from domain.regions import VALID_CODES
+from domain.themes import THEME_CODES
+from store import ActionLog, Store, StoryOverride
+from triage.story_groups import Story, group_stories
+
+LOOKBACK_DAYS = 60
+
+
+class ModerationError(Exception):
+    """A request that cannot be done, with a message for the moderator (French)."""
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def stories_since(store: Store, since: dt.date) -> list[Story]:
+    """Stories (hidden ones included) with an article first seen on or after `since`."""
+    return group_stories(store.articles.iter(since=since - dt.timedelta(days=LOOKBACK_DAYS)),
+                         store.moderation.overrides())
+
+
+def week_stories(store: Store, week: str, tz: str = "Europe/Paris") -> list[Story]:
+    """The week's new stories, hidden ones included (the moderation queue)."""
+    start, end = week_bounds(week)
+    return [s for s in stories_since(store, start) if start <= local_day(s.first_seen, tz) <= end]
+
+
+def find_story(store: Store, key: str) -> Story:
+    """A story by id, unique id prefix, or the id of one of its articles."""
+    key = key.strip()
+    if len(key) < 4:
+        raise ModerationError("Identifiant trop court : donnez au moins 4 caractères.")
+    stories = stories_since(store, dt.date.today() - dt.timedelta(days=365))
+    exact = [s for s in stories if s.id == key or any(a.id == key for a in s.articles)]
+    if exact:
+        return exact[0]
+    matches = [s for s in stories if s.id.startswith(key) or s.id.startswith("s-" + key)]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise ModerationError(f"Aucune histoire « {key} ».")
+    raise ModerationError(f"« {key} » désigne {len(matches)} histoires : précisez l'identifiant.")
+
+
+def _change(store: Store, story_id: str, who: str, action: str, **fields) -> StoryOverride:
+    override = store.moderation.get(story_id)
+    before = {k: getattr(override, k) for k in fields}
+    for key, value in fields.items():
+        setattr(override, key, value)
+    override.updated, override.by = _now(), who
+    store.moderation.put(override)
+    store.moderation.log(ActionLog(when=override.updated, who=who, action=action, target=story_id,
+                                   detail={"before": before, "after": fields}))
+    return override
+
+
+def set_theme(store: Store, key: str, theme: str, who: str) -> Story:
+    if theme not in THEME_CODES:
+        raise ModerationError(f"Thème inconnu « {theme} ». Thèmes : {', '.join(THEME_CODES)}.")
+    with store.writing():
+        story = find_story(store, key)
+        _change(store, story.id, who, "theme", theme=theme)
+    return find_story(store, story.id)
+
+
+def set_regions(store: Store, key: str, regions: list[str], who: str) -> Story:
+    regions = [r.upper() for r in regions]
+    bad = [r for r in regions if r not in VALID_CODES]
+    if not regions or bad:
+        raise ModerationError(f"Code de région inconnu : {', '.join(bad) or '(aucun)'}. "
+                              "Exemples : FR-NOR, FR-974, FR (national).")
+    with store.writing():
+        story = find_story(store, key)
+        _change(store, story.id, who, "regions", regions=regions)
+    return find_story(store, story.id)
+
+
+def set_hidden(store: Store, key: str, hidden: bool, who: str) -> Story:
+    with store.writing():
+        story = find_story(store, key)
+        _change(store, story.id, who, "hide" if hidden else "show", hidden=hidden)
+    return find_story(store, story.id)
+
+
+def approve(store: Store, key: str, who: str) -> Story:
+    with store.writing():
+        story = find_story(store, key)
+        _change(store, story.id, who, "approve", approved=True, hidden=False)
+    return find_story(store, story.id)
+
+
+def merge(store: Store, key_a: str, key_b: str, who: str) -> Story:
+    """Merge story B into story A (A keeps its id)."""
+    with store.writing():
+        a, b = find_story(store, key_a), find_story(store, key_b)
+        if a.id == b.id:
+            raise ModerationError("Ces deux identifiants désignent déjà la même histoire.")
+        _change(store, b.id, who, "merge", merged_into=a.id)
+    return find_story(store, a.id)
+
+
+def split(store: Store, article_id: str, who: str) -> Story:
+    """Take one article out of its story: it becomes a story of its own."""
+    with store.writing():
+        article = store.articles.get(article_id.strip())
+        if article is None:
+            raise ModerationError(f"Aucun article « {article_id} ».")
+        old = article.story
+        new = f"s-{article.id}"
+        if old == new:
+            raise ModerationError("Cet article forme déjà une histoire à lui seul.")
+        store.articles.update({article.id: {"story": new}})
+        store.moderation.log(ActionLog(when=_now(), who=who, action="split", target=new,
+                                       detail={"article": article.id, "from": old}))
+        override = store.moderation.get(new)
+        if override.merged_into:  # a former merge must not pull it back
+            _change(store, new, who, "split", merged_into=None)
+    return find_story(store, new)
+
+
+def journal(store: Store, limit: int = 20) -> list[ActionLog]:
+    return store.moderation.journal(limit)
+
+
+def corrections(store: Store) -> list[dict]:
+    """Moderators' corrections with the articles they concern, to tune the vocabulary."""
+    stories = {s.id: s for s in stories_since(store, dt.date.today() - dt.timedelta(days=3650))}
+    out = []
+    for entry in store.moderation.journal(limit=1_000_000):
+        story = stories.get(entry.target)
+        out.append({**asdict(entry), "articles": [
+            {"id": a.id, "title": a.title, "url": a.url, "themes": a.themes, "regions": a.regions,
+             "relevant": a.relevant} for a in (story.articles if story else [])]})
+    return out
