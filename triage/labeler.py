@@ -5,8 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from triage.dates import event_date
-from triage.places import detect_regions
-from triage.places.towns import main_town
+from triage.places import locate, main_town
 from triage.relevance import RelevanceScore, score_relevance
 from triage.themes import pick_themes, theme_scores
 from triage.vocabulary import Vocabulary, Zones
@@ -31,6 +30,6 @@ def label_article(vocabulary: Vocabulary, title: str, text: str, published: str 
     if not relevance.relevant:
         return Labels(False, [], [], when, relevance)
     themes = pick_themes(theme_scores(zones, vocabulary, when is not None))
-    regions = detect_regions(title, text, default=region_hint, url=url, source=source)
-    town = main_town(title, text, regions) if when else None
+    regions, clues = locate(title, text, default=region_hint, url=url, source=source)
+    town = main_town(clues, regions) if when else None
     return Labels(True, themes, regions, when, relevance, town)

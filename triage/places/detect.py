@@ -57,5 +57,11 @@ def detect_regions(title: str, text: str, default: str | None = None, url: str =
     """ISO 3166-2:FR codes of the regions the article is about, most important first,
     or ["FR"] for a nationwide item. `default` (the feed's region, or "FR") is used only
     when the text gives no clear evidence; with no evidence and no default: ["FR"]."""
+    return locate(title, text, default, url, source)[0]
+
+
+def locate(title: str, text: str, default: str | None = None, url: str = "",
+           source: str = "") -> tuple[list[str], list[Clue]]:
+    """The regions (as `detect_regions`) and the clues they were decided from."""
     clues = collect(title or "", text or "", default, url or "", source or "")
-    return decide(region_scores(clues), default)
+    return decide(region_scores(clues), default), clues

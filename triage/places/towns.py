@@ -3,15 +3,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .evidence import collect
+from .evidence import Clue
 
 MIN_TOWN_WEIGHT = 3.0
 
 
-def main_town(title: str, text: str, regions: list[str] | None = None) -> str | None:
-    """Name of the best-supported commune in the article, within `regions` when given."""
+def main_town(clues: list[Clue], regions: list[str] | None = None) -> str | None:
+    """Name of the best-supported commune among an article's place clues (see `locate`),
+    within `regions` when given."""
     weights: dict[str, float] = defaultdict(float)
-    for clue in collect(title, text):
+    for clue in clues:
         if clue.key.startswith("commune:") and (not regions or clue.region in regions):
             weights[clue.key] += clue.weight
     if not weights:
