@@ -1,7 +1,8 @@
 """`make demo`: serve the demo sources on 127.0.0.1:8765 and run Vigie's main job on them.
 
 Starts from a fresh data dir each time, fetches every demo source, then prints the
-per-source summary, the stored articles and the stories found.
+per-source summary, the stored articles and the stories found; then previews the week's
+digest for two demo subscribers (Telegram HTML, e-mail .eml) and writes the web archive.
 """
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ import shutil
 import sys
 from pathlib import Path
 
+import datetime as dt
+
 from cli.main import main as vigie
 from config import load_config
 from demo import server as demo_server
+from digest.weeks import current_week
 
 CONFIG = Path(__file__).resolve().parent / "config.toml"
 PORT = 8765
@@ -34,6 +38,13 @@ def main() -> int:
         vigie(["--config", str(CONFIG), "articles"])
         print("\n== python run.py --config demo/config.toml stories")
         vigie(["--config", str(CONFIG), "stories"])
+        print("\n== demo subscribers")
+        for args in (["--telegram", "1001", "--regions", "FR-NOR"],
+                     ["--email", "rh@ehpad-bocage.example", "--themes", "event,recruitment,apprenticeship"]):
+            vigie(["--config", str(CONFIG), "subscribers", "add", *args])
+        week = current_week(dt.datetime.now(dt.timezone.utc), config.timezone)
+        print(f"\n== python run.py --config demo/config.toml digest --week {week} --preview")
+        vigie(["--config", str(CONFIG), "digest", "--week", week, "--preview"])
     finally:
         httpd.shutdown()
     print(f"\nData written to {config.data_dir}")
