@@ -5,10 +5,11 @@ import argparse
 import logging
 import sys
 
-from cli import articles_cmd, classify_cmd, digest_cmd, feeds_cmd, fetch_cmd, stories_cmd, subscribers_cmd
+from cli import (articles_cmd, classify_cmd, digest_cmd, feeds_cmd, fetch_cmd, serve_cmd, stories_cmd,
+                 subscribers_cmd)
 from config import ConfigError, load_config
 
-COMMANDS = (fetch_cmd, feeds_cmd, articles_cmd, stories_cmd, classify_cmd, digest_cmd, subscribers_cmd)
+COMMANDS = (fetch_cmd, feeds_cmd, articles_cmd, stories_cmd, classify_cmd, digest_cmd, subscribers_cmd, serve_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

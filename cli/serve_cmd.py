@@ -1,0 +1,103 @@
+"""`run.py serve`: the Telegram bot (long polling) and the scheduled jobs in one process.
+
+Jobs (APScheduler, on the bot's event loop, or on our own when the bot is off): fetch
+every `[digest] fetch_every_hours`, the weekly digest at `send_weekday`/`send_time`
+(Europe/Paris, DST-safe), retention daily, and at start a catch-up of a digest missed
+while the process was down. Blocking work runs in a worker thread; SIGTERM and SIGINT
+let the running job finish its write, then exit.
+"""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import signal
+import threading
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from pipeline.jobs import digest_job, fetch_job, retention_job
+from store import open_store
+
+log = logging.getLogger("vigie.serve")
+DIGEST_GRACE = 6 * 3600      # a digest up to 6 h late still goes out (APScheduler's default: 1 s)
+JOB_GRACE = 3600
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser("serve", parents=[common], help="run the bot and the scheduled jobs",
+                       description="Run Vigie unattended: Telegram bot (when a token is set) and the "
+                                   "fetch, weekly digest and retention jobs. Stop with Ctrl-C or SIGTERM.")
+    p.add_argument("--no-fetch-at-start", action="store_true", help="wait one interval before the first fetch")
+    p.set_defaults(handler=handle)
+
+
+def add_jobs(scheduler: AsyncIOScheduler, config, store, fetch_at_start: bool = True) -> None:
+    tz = ZoneInfo(config.timezone)
+    busy = threading.Lock()     # never two fetches at once
+    digest_lock = asyncio.Lock()
+
+    async def fetch() -> None:
+        await asyncio.to_thread(fetch_job, config, store, busy)
+
+    async def digest() -> None:
+        async with digest_lock:
+            await asyncio.to_thread(digest_job, config, store)
+
+    async def retention() -> None:
+        await asyncio.to_thread(retention_job, config, store)
+
+    hour, minute = (int(x) for x in config.digest.send_time.split(":"))
+    now = dt.datetime.now(tz)
+    scheduler.add_job(fetch, IntervalTrigger(hours=config.digest.fetch_every_hours, timezone=tz), id="fetch",
+                      next_run_time=now + dt.timedelta(seconds=1) if fetch_at_start else None,
+                      misfire_grace_time=JOB_GRACE, coalesce=True, max_instances=1, replace_existing=True)
+    scheduler.add_job(digest, CronTrigger(day_of_week=config.digest.send_weekday, hour=hour, minute=minute,
+                                          timezone=tz), id="digest",
+                      misfire_grace_time=DIGEST_GRACE, coalesce=True, max_instances=1, replace_existing=True)
+    scheduler.add_job(digest, "date", run_date=now + dt.timedelta(seconds=0.5), id="digest-catch-up",
+                      misfire_grace_time=DIGEST_GRACE, replace_existing=True)
+    scheduler.add_job(retention, CronTrigger(hour=3, minute=30, timezone=tz), id="retention",
+                      misfire_grace_time=JOB_GRACE, coalesce=True, max_instances=1, replace_existing=True)
+
+
+def handle(args, config) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    store = open_store(config.data_dir)
+    token = config.telegram.token()
+    if token:
+        from bot.app import build_application
+        app = build_application(config, store, token=token)
+        add_jobs(app.job_queue.scheduler, config, store, not args.no_fetch_at_start)
+        log.info("Vigie serving: bot on, %d sources, digest %s %s (%s)", len(config.feeds),
+                 config.digest.send_weekday, config.digest.send_time, config.timezone)
+        app.run_polling(stop_signals=(signal.SIGINT, signal.SIGTERM), close_loop=True)
+    else:
+        log.warning("Telegram bot off: no token in $%s; running the fetch, e-mail digest and retention "
+                    "jobs only", config.telegram.token_env)
+        asyncio.run(_serve_without_bot(config, store, not args.no_fetch_at_start))
+    store.close()
+    log.info("Vigie stopped")
+    return 0
+
+
+async def _serve_without_bot(config, store, fetch_at_start: bool) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    scheduler = AsyncIOScheduler(timezone=ZoneInfo(config.timezone))
+    add_jobs(scheduler, config, store, fetch_at_start)
+    scheduler.start()
+    log.info("Vigie serving: bot off, %d sources, digest %s %s (%s)", len(config.feeds),
+             config.digest.send_weekday, config.digest.send_time, config.timezone)
+    await stop.wait()
+    scheduler.shutdown(wait=False)
+    # jobs already running in worker threads finish their write before the loop closes
+    pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    if pending:
+        await asyncio.wait(pending, timeout=120)

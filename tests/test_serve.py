@@ -1,0 +1,73 @@
+"""`run.py serve` without a bot: the digest missed while down is sent once at start."""
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+from config import load_config
+from pipeline.jobs import due_week, last_due
+from store import open_store
+from tests.digest.helpers import SMTPSink, article, subscriber
+from tests.httpserver import wait_until
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_last_due_is_dst_safe(tmp_path):
+    (tmp_path / "config.toml").write_text('[digest]\nsend_weekday = "mon"\nsend_time = "08:00"\n')
+    config = load_config(tmp_path / "config.toml")
+    before_summer = dt.datetime(2026, 3, 30, 5, 59, tzinfo=dt.timezone.utc)   # Monday 07:59 CEST
+    at_summer = dt.datetime(2026, 3, 30, 6, 0, tzinfo=dt.timezone.utc)        # Monday 08:00 CEST
+    assert last_due(config, before_summer).isoformat() == "2026-03-23T08:00:00+01:00"
+    assert last_due(config, at_summer).isoformat() == "2026-03-30T08:00:00+02:00"
+    assert due_week(config, at_summer) == "2026-W13" and due_week(config, before_summer) == "2026-W12"
+
+
+def serve_once(config_path: Path, sink: SMTPSink, expect_messages: int) -> int:
+    """Start `run.py serve`, wait until the sink holds `expect_messages`, then SIGTERM it."""
+    env = {k: v for k, v in os.environ.items() if k != "VIGIE_TELEGRAM_TOKEN"}
+    proc = subprocess.Popen([sys.executable, str(ROOT / "run.py"), "--config", str(config_path), "serve"],
+                            env={**env, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    try:
+        assert wait_until(lambda: len(sink.messages) >= expect_messages, timeout=20)
+        time.sleep(1.5)  # time for a wrong second send to show up
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    assert "Telegram bot off" in err
+    return proc.returncode
+
+
+def test_missed_digest_is_sent_once_on_start_and_never_again(tmp_path):
+    with SMTPSink() as sink:
+        (tmp_path / "config.toml").write_text(textwrap.dedent(f"""
+            [vigie]
+            data_dir = "data"
+            [email]
+            host = "127.0.0.1"
+            port = {sink.port}
+            security = "none"
+            from_address = "veille@vigie.example.org"
+            """), encoding="utf-8")
+        config = load_config(tmp_path / "config.toml")
+        week = due_week(config, dt.datetime.now(dt.timezone.utc))  # the send that came while we were down
+        monday = dt.date.fromisocalendar(int(week[:4]), int(week[6:]), 1)
+        store = open_store(config.data_dir)
+        with store.writing():
+            item = article(1, "Forum des métiers du soin à Caen")
+            item.fetched_at = f"{monday + dt.timedelta(days=2)}T09:00:00+00:00"
+            store.articles.add([item])
+            store.subscribers.put(subscriber("email", "alice@example.org"))
+        store.close()
+        assert serve_once(tmp_path / "config.toml", sink, 1) == 0
+        assert len(sink.messages) == 1
+        assert f"semaine {int(week[6:])}" in sink.messages[0][1]["Subject"]
+        for _ in range(2):  # two restarts in a row send nothing more
+            assert serve_once(tmp_path / "config.toml", sink, 1) == 0
+        assert len(sink.messages) == 1
+        assert open_store(config.data_dir).deliveries.last_week_sent() == week
