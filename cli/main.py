@@ -5,11 +5,12 @@ import argparse
 import logging
 import sys
 
-from cli import (articles_cmd, classify_cmd, digest_cmd, feeds_cmd, fetch_cmd, serve_cmd, stories_cmd,
-                 subscribers_cmd)
+from cli import (articles_cmd, classify_cmd, corrections_cmd, digest_cmd, feeds_cmd, fetch_cmd, serve_cmd,
+                 stories_cmd, subscribers_cmd)
 from config import ConfigError, load_config
 
-COMMANDS = (fetch_cmd, feeds_cmd, articles_cmd, stories_cmd, classify_cmd, digest_cmd, subscribers_cmd, serve_cmd)
+COMMANDS = (fetch_cmd, feeds_cmd, articles_cmd, stories_cmd, classify_cmd, digest_cmd, subscribers_cmd, serve_cmd,
+            corrections_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

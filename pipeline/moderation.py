@@ -40,12 +40,12 @@ def week_stories(store: Store, week: str, tz: str = "Europe/Paris") -> list[Stor
 def find_story(store: Store, key: str) -> Story:
     """A story by id, unique id prefix, or the id of one of its articles."""
     key = key.strip()
-    if len(key) < 4:
-        raise ModerationError("Identifiant trop court : donnez au moins 4 caractères.")
     stories = stories_since(store, dt.date.today() - dt.timedelta(days=365))
     exact = [s for s in stories if s.id == key or any(a.id == key for a in s.articles)]
     if exact:
         return exact[0]
+    if len(key) < 4:
+        raise ModerationError(f"Aucune histoire « {key} » (un début d'identifiant doit avoir au moins 4 caractères).")
     matches = [s for s in stories if s.id.startswith(key) or s.id.startswith("s-" + key)]
     if len(matches) == 1:
         return matches[0]
