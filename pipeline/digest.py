@@ -124,6 +124,7 @@ def send_week(config: Config, store: Store, week: str, now: dt.datetime | None =
             _deliver_telegram(config, store, token, telegram_items, records, report, now, telegram_sender)
         if email_items:
             _deliver_email(config, store, email_items, records, report, now)
+        store.deliveries.close_journal()
         with store.writing():
             _deactivate(store, report.telegram.deactivated)
             if all(r.state in ("sent", "failed", "empty") for r in records.values()):
@@ -131,6 +132,7 @@ def send_week(config: Config, store: Store, week: str, now: dt.datetime | None =
         report.archive = write_archive(config.data_dir / "web", build_week(store, week, config.timezone),
                                        config.web.base_url, now)
     finally:
+        store.deliveries.close_journal()
         store.deliveries.end_send()
     return report
 

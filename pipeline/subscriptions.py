@@ -15,6 +15,8 @@ from store.subscribers import new_token
 
 EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 CODE_DIGITS = 6
+CODE_COOLDOWN = dt.timedelta(minutes=10)   # one code per address per 10 minutes
+CODE_LIFETIME = dt.timedelta(hours=24)
 
 
 class SubscriptionError(Exception):
@@ -121,8 +123,14 @@ def request_email(store: Store, chat_id: int | str, address: str, user_id: int |
         subscriber = store.subscribers.get(Subscriber.make_id("email", address))
         if subscriber is not None and subscriber.confirmed and subscriber.active:
             raise SubscriptionError("Cette adresse est déjà abonnée.")
+        now = dt.datetime.now(dt.timezone.utc)
+        if subscriber is not None and subscriber.confirm_sent_at and \
+                now - dt.datetime.fromisoformat(subscriber.confirm_sent_at) < CODE_COOLDOWN:
+            raise SubscriptionError("Un code vient déjà d'être envoyé à cette adresse : "
+                                    "attendez quelques minutes avant d'en demander un autre.")
         subscriber = subscriber or Subscriber(id=Subscriber.make_id("email", address), channel="email",
                                               address=address, created=_now(), unsubscribe_token=new_token())
+        subscriber.confirm_sent_at = now.isoformat()
         subscriber.regions = list(base.regions) if base else []
         subscriber.themes = list(base.themes) if base else []
         subscriber.nationwide = base.nationwide if base else True
@@ -138,7 +146,9 @@ def confirm_email(store: Store, code: str, user_id: int | None = None) -> Subscr
     code = code.strip()
     with store.writing():
         subscriber = store.subscribers.find_token("confirm_token", code) if code else None
-        if subscriber is None or (user_id is not None and subscriber.telegram_user not in (None, user_id)):
+        expired = subscriber is not None and subscriber.confirm_sent_at and \
+            dt.datetime.now(dt.timezone.utc) - dt.datetime.fromisoformat(subscriber.confirm_sent_at) > CODE_LIFETIME
+        if subscriber is None or expired or (user_id is not None and subscriber.telegram_user not in (None, user_id)):
             raise SubscriptionError("Code de confirmation inconnu ou expiré.")
         subscriber.confirmed = True
         subscriber.confirm_token = None

@@ -117,9 +117,17 @@ class DeliveryStore:
             self.put_many(records)
         return len(records)
 
+    def close_journal(self) -> None:
+        """The sender is done appending: the journal may now be folded by `flush`."""
+        if self._journal_fd is not None:
+            os.fsync(self._journal_fd)
+            os.close(self._journal_fd)
+            self._journal_fd = None
+
     def flush(self) -> None:
-        """Write the table, then empty the journal it now contains."""
-        pending_journal = self.journal_path.exists() and self._may_fold()
+        """Write the table, then empty the journal it now contains (never while this
+        object is still appending to it: a send in progress folds it when it ends)."""
+        pending_journal = (self._journal_fd is None and self.journal_path.exists() and self._may_fold())
         if pending_journal:
             self.fold_journal()
         self.storage.flush()

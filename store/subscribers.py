@@ -23,6 +23,7 @@ class Subscriber:
     created: str = ""
     confirmed: bool = True             # e-mail: double opt-in done
     confirm_token: str | None = None
+    confirm_sent_at: str | None = None # when the last confirmation code was issued
     unsubscribe_token: str = ""
     telegram_user: int | None = None   # who subscribed (bot), for e-mail added from Telegram
 

@@ -1,0 +1,169 @@
+"""Subscriber commands and the region/theme keyboards."""
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot import replies
+from bot.access import is_moderator
+from bot.editing import edit_markup, edit_text
+from bot.email_code import send_confirmation
+from bot.keyboards import is_signup_flow, regions_keyboard, themes_keyboard
+from bot.storework import call, config_of, now
+from digest.build import build_week, personalise
+from digest.render import telegram_messages
+from digest.view import digest_view
+from digest.weeks import current_week
+from pipeline.subscriptions import (
+    SubscriptionError, confirm_email, get_telegram, request_email, subscribe_telegram, telegram_id,
+    toggle, unsubscribe,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def _user_id(update: Update) -> int | None:
+    return update.effective_user.id if update.effective_user else None
+
+
+async def _active_subscriber(update: Update, context: ContextTypes.DEFAULT_TYPE):
+    subscriber = await call(context, get_telegram, update.effective_chat.id)
+    if subscriber is None or not subscriber.active:
+        await update.effective_message.reply_text(replies.NOT_SUBSCRIBED)
+        return None
+    return subscriber
+
+
+# Commands ---------------------------------------------------------------------------
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    subscriber, created = await call(context, subscribe_telegram, update.effective_chat.id, _user_id(update))
+    await update.effective_message.reply_text(replies.welcome(created, subscriber))
+
+
+async def abonner(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    subscriber, created = await call(context, subscribe_telegram, update.effective_chat.id, _user_id(update))
+    await update.effective_message.reply_text(replies.subscribed(created))
+    await update.effective_message.reply_text(replies.CHOOSE_REGIONS,
+                                              reply_markup=regions_keyboard(subscriber, then_themes=True))
+
+
+async def regions(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    subscriber = await _active_subscriber(update, context)
+    if subscriber is not None:
+        await update.effective_message.reply_text(replies.CHOOSE_REGIONS, reply_markup=regions_keyboard(subscriber))
+
+
+async def themes(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    subscriber = await _active_subscriber(update, context)
+    if subscriber is not None:
+        await update.effective_message.reply_text(replies.CHOOSE_THEMES, reply_markup=themes_keyboard(subscriber))
+
+
+async def desabonner(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    done = await call(context, unsubscribe, telegram_id(update.effective_chat.id))
+    await update.effective_message.reply_text(replies.UNSUBSCRIBED if done else replies.WAS_NOT_SUBSCRIBED)
+
+
+def _preview(store, chat_id: int, week: str, tz: str) -> tuple[bool, list[str] | None]:
+    """(is subscribed, the Telegram messages or None when there is nothing)."""
+    subscriber = get_telegram(store, chat_id)
+    active = subscriber is not None and subscriber.active
+    digest = personalise(build_week(store, week, tz), subscriber if active else None)
+    return active, None if digest.empty else telegram_messages(digest_view(digest))
+
+
+async def apercu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    tz = config_of(context).timezone
+    week = current_week(now(context), tz)
+    active, messages = await call(context, _preview, update.effective_chat.id, week, tz)
+    if messages is None:
+        await update.effective_message.reply_text(replies.preview_empty(week))
+        return
+    await update.effective_message.reply_text(replies.preview_intro(week, active))
+    for text in messages:
+        await context.bot.send_message(update.effective_chat.id, text)
+
+
+async def email(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    settings = config_of(context).email
+    if not settings.enabled:
+        await update.effective_message.reply_text(replies.EMAIL_UNAVAILABLE)
+        return
+    if len(context.args) != 1:
+        await update.effective_message.reply_text(replies.EMAIL_USAGE)
+        return
+    try:
+        subscriber = await call(context, request_email, update.effective_chat.id, context.args[0], _user_id(update))
+    except SubscriptionError as exc:
+        await update.effective_message.reply_text(replies.error(exc))
+        return
+    result = await asyncio.to_thread(send_confirmation, settings, subscriber.address, subscriber.confirm_token)
+    if not result.ok:
+        logger.warning("confirmation e-mail to %s failed: %s", subscriber.address, result.error)
+        await update.effective_message.reply_text(replies.EMAIL_SEND_FAILED)
+        return
+    await update.effective_message.reply_text(replies.email_code_sent(subscriber.address))
+
+
+async def confirmer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if len(context.args) != 1:
+        await update.effective_message.reply_text(replies.CONFIRM_USAGE)
+        return
+    try:
+        subscriber = await call(context, confirm_email, context.args[0], _user_id(update))
+    except SubscriptionError as exc:
+        await update.effective_message.reply_text(replies.error(exc))
+        return
+    await update.effective_message.reply_text(replies.email_confirmed(subscriber))
+
+
+async def aide(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.effective_message.reply_text(replies.help_text(is_moderator(update, context)))
+
+
+async def unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.effective_message.reply_text(replies.UNKNOWN_COMMAND)
+
+
+async def not_a_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.effective_message.reply_text(replies.NOT_A_COMMAND)
+
+
+# Keyboards --------------------------------------------------------------------------
+async def _choose(update: Update, context: ContextTypes.DEFAULT_TYPE, kind: str) -> None:
+    """A tap on the region (kind 'region') or theme ('theme') keyboard."""
+    query = update.callback_query
+    code = query.data.split(":", 1)[1]
+    chat_id = query.message.chat.id
+    if code in ("ok", "next"):
+        subscriber = await call(context, get_telegram, chat_id)
+        if subscriber is None:
+            await query.answer(replies.NOT_SUBSCRIBED, show_alert=True)
+            return
+        await query.answer("C'est noté.")
+        await edit_text(query, replies.choices_summary(subscriber))
+        if code == "next":
+            await context.bot.send_message(chat_id, replies.CHOOSE_THEMES, reply_markup=themes_keyboard(subscriber))
+        return
+    try:
+        subscriber = await call(context, toggle, telegram_id(chat_id), kind, code)
+    except SubscriptionError as exc:
+        await query.answer(str(exc), show_alert=True)
+        return
+    await query.answer()
+    if kind == "region":
+        signup = is_signup_flow(getattr(query.message, "reply_markup", None))
+        await edit_markup(query, regions_keyboard(subscriber, then_themes=signup))
+    else:
+        await edit_markup(query, themes_keyboard(subscriber))
+
+
+async def region_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _choose(update, context, "region")
+
+
+async def theme_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _choose(update, context, "theme")
