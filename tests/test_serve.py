@@ -71,3 +71,44 @@ def test_missed_digest_is_sent_once_on_start_and_never_again(tmp_path):
             assert serve_once(tmp_path / "config.toml", sink, 1) == 0
         assert len(sink.messages) == 1
         assert open_store(config.data_dir).deliveries.last_week_sent() == week
+
+
+def test_serve_with_bot_answers_commands_and_sends_the_missed_week_once(tmp_path):
+    from tests.fakes.bot_api import FakeBotAPI
+    with FakeBotAPI() as fake:
+        (tmp_path / "config.toml").write_text(textwrap.dedent(f"""
+            [vigie]
+            data_dir = "data"
+            [telegram]
+            token_env = "VIGIE_TEST_SERVE_TOKEN"
+            base_url = "{fake.url}/bot"
+            base_file_url = "{fake.url}/file/bot"
+            moderators = [77]
+            """), encoding="utf-8")
+        config = load_config(tmp_path / "config.toml")
+        week = due_week(config, dt.datetime.now(dt.timezone.utc))
+        monday = dt.date.fromisocalendar(int(week[:4]), int(week[6:]), 1)
+        store = open_store(config.data_dir)
+        with store.writing():
+            item = article(1, "Forum des métiers du soin à Caen")
+            item.fetched_at = f"{monday + dt.timedelta(days=2)}T09:00:00+00:00"
+            store.articles.add([item])
+            store.subscribers.put(subscriber("telegram", "4242"))
+        store.close()
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "VIGIE_TEST_SERVE_TOKEN": "123456:TEST-fake-bot-api-token"}
+        for run in range(2):
+            proc = subprocess.Popen([sys.executable, str(ROOT / "run.py"), "--config", str(tmp_path / "config.toml"),
+                                     "serve"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            try:
+                assert fake.wait_for(lambda: len(fake.calls("getUpdates")) > 0, timeout=20)
+                assert fake.wait_for(lambda: len(fake.sent_messages(4242)) >= 1, timeout=20)
+                fake.push_message(31, "/aide", user_id=31)
+                assert fake.wait_for(lambda: len(fake.sent_messages(31)) == run + 1, timeout=20)
+                time.sleep(1.0)
+            finally:
+                proc.send_signal(signal.SIGTERM)
+                proc.communicate(timeout=30)
+            assert proc.returncode == 0
+            digests = [m for m in fake.sent_messages(4242) if "Forum des métiers du soin à Caen" in m["text"]]
+            assert len(digests) == 1                     # the missed week, once, over both runs
+        assert any(c.method == "setMyCommands" for c in fake.calls())
