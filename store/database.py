@@ -1,12 +1,15 @@
 """Open one TinyDB file on the atomic storage, with a schema version kept inside it."""
 from __future__ import annotations
 
+from dataclasses import fields
 from pathlib import Path
+from typing import Any, Mapping, TypeVar
 
 from tinydb import TinyDB
 
 from store.storage import AtomicJSONStorage
 
+T = TypeVar("T")
 SCHEMA_VERSION = 1
 META_TABLE = "_meta"
 
@@ -31,3 +34,9 @@ def open_db(path: Path, kind: str) -> TinyDB:
 
 def storage_of(db: TinyDB) -> AtomicJSONStorage:
     return db.storage  # type: ignore[return-value]
+
+
+def record_from_doc(cls: type[T], doc: Mapping[str, Any]) -> T:
+    """A dataclass record from a stored document; unknown keys (older or newer fields) are dropped."""
+    known = {f.name for f in fields(cls)}
+    return cls(**{k: v for k, v in doc.items() if k in known})

@@ -15,13 +15,13 @@ from __future__ import annotations
 import fcntl
 import os
 import time
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import orjson
 from tinydb import Query
 
-from store.database import open_db, storage_of
+from store.database import open_db, record_from_doc, storage_of
 
 FINAL_STATES = ("sent", "failed", "empty")
 JOURNAL_FSYNC_SECONDS = 1.0
@@ -181,5 +181,4 @@ class DeliveryStore:
 
 
 def _from_doc(doc) -> Delivery:
-    known = {f.name for f in fields(Delivery)}
-    return Delivery(**{k: v for k, v in doc.items() if k in known})
+    return record_from_doc(Delivery, doc)

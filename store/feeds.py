@@ -1,12 +1,12 @@
 """Per-feed state: HTTP validators for conditional GET and the feed's health record."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from tinydb import Query
 
-from store.database import open_db, storage_of
+from store.database import open_db, record_from_doc, storage_of
 
 
 @dataclass
@@ -34,10 +34,7 @@ class FeedStateStore:
 
     def get(self, name: str) -> FeedState:
         doc = self.table.get(Query().name == name)
-        if doc is None:
-            return FeedState(name=name)
-        known = {f.name for f in fields(FeedState)}
-        return FeedState(**{k: v for k, v in doc.items() if k in known})
+        return FeedState(name=name) if doc is None else record_from_doc(FeedState, doc)
 
     def all(self) -> list[FeedState]:
         return [self.get(doc["name"]) for doc in self.table.all()]

@@ -4,11 +4,11 @@ A decision is stored on the story id and wins over automatic triage at every reb
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 
 from tinydb import Query
 
-from store.database import open_db, storage_of
+from store.database import open_db, record_from_doc, storage_of
 
 
 @dataclass
@@ -43,15 +43,11 @@ class ModerationStore:
         return storage_of(self.db)
 
     def overrides(self) -> dict[str, StoryOverride]:
-        known = {f.name for f in fields(StoryOverride)}
-        return {d["story"]: StoryOverride(**{k: v for k, v in d.items() if k in known}) for d in self.table.all()}
+        return {d["story"]: record_from_doc(StoryOverride, d) for d in self.table.all()}
 
     def get(self, story: str) -> StoryOverride:
         doc = self.table.get(Query().story == story)
-        if doc is None:
-            return StoryOverride(story=story)
-        known = {f.name for f in fields(StoryOverride)}
-        return StoryOverride(**{k: v for k, v in doc.items() if k in known})
+        return StoryOverride(story=story) if doc is None else record_from_doc(StoryOverride, doc)
 
     def put(self, override: StoryOverride) -> None:
         self.table.upsert(asdict(override), Query().story == override.story)
@@ -61,7 +57,7 @@ class ModerationStore:
 
     def journal(self, limit: int = 20) -> list[ActionLog]:
         docs = self.log_table.all()[-limit:]
-        return [ActionLog(**d) for d in docs]
+        return [record_from_doc(ActionLog, d) for d in docs]
 
     def clear_cache(self) -> None:
         self.table.clear_cache()

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 
 from tinydb import Query
 
-from store.database import open_db, storage_of
+from store.database import open_db, record_from_doc, storage_of
 
 CHANNELS = ("telegram", "email")
 
@@ -71,5 +71,4 @@ class SubscriberStore:
 
 
 def _from_doc(doc) -> Subscriber:
-    known = {f.name for f in fields(Subscriber)}
-    return Subscriber(**{k: v for k, v in doc.items() if k in known})
+    return record_from_doc(Subscriber, doc)

@@ -2,7 +2,6 @@
 import gzip
 import datetime as dt
 
-import pytest
 
 from pipeline.fetch import run_fetch
 from store import open_store

@@ -4,7 +4,7 @@ import html
 from digest.build import build_week, personalise
 from digest.render import email_bodies, pack, telegram_messages
 from digest.view import digest_view
-from tests.digest.helpers import WEEK, article, make_store, sample_articles, subscriber
+from tests.digest.helpers import WEEK, article, make_store, subscriber
 
 
 def titles(digest):
