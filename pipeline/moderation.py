@@ -15,6 +15,8 @@ from store import ActionLog, Store, StoryOverride
 from triage.story_groups import Story, group_stories
 
 LOOKBACK_DAYS = 60
+SEARCH_RECENT_DAYS = 21
+SEARCH_ALL_DAYS = 365
 
 
 class ModerationError(Exception):
@@ -40,18 +42,21 @@ def week_stories(store: Store, week: str, tz: str = "Europe/Paris") -> list[Stor
 def find_story(store: Store, key: str) -> Story:
     """A story by id, unique id prefix, or the id of one of its articles."""
     key = key.strip()
-    stories = stories_since(store, dt.date.today() - dt.timedelta(days=365))
-    exact = [s for s in stories if s.id == key or any(a.id == key for a in s.articles)]
-    if exact:
-        return exact[0]
+    for days in (SEARCH_RECENT_DAYS, SEARCH_ALL_DAYS):  # recent stories first: the usual case, and cheap
+        stories = stories_since(store, dt.date.today() - dt.timedelta(days=days))
+        exact = [s for s in stories if s.id == key or any(a.id == key for a in s.articles)]
+        if exact:
+            return exact[0]
+        if len(key) < 4:
+            continue
+        matches = [s for s in stories if s.id.startswith(key) or s.id.startswith("s-" + key)]
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise ModerationError(f"« {key} » désigne {len(matches)} histoires : précisez l'identifiant.")
     if len(key) < 4:
         raise ModerationError(f"Aucune histoire « {key} » (un début d'identifiant doit avoir au moins 4 caractères).")
-    matches = [s for s in stories if s.id.startswith(key) or s.id.startswith("s-" + key)]
-    if len(matches) == 1:
-        return matches[0]
-    if not matches:
-        raise ModerationError(f"Aucune histoire « {key} ».")
-    raise ModerationError(f"« {key} » désigne {len(matches)} histoires : précisez l'identifiant.")
+    raise ModerationError(f"Aucune histoire « {key} ».")
 
 
 def _change(store: Store, story_id: str, who: str, action: str, **fields) -> StoryOverride:
