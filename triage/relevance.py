@@ -15,7 +15,9 @@ COMBO_WEIGHT = 2.0          # a sector+staffing phrase counts this much for both
 NEGATIVE_WEIGHT = 1.0
 MIN_SECTOR = 3.0
 MIN_WORKFORCE = 3.0
-MIN_TOTAL = 10.0            # sector + workforce - negative
+MIN_TOTAL = 10.0            # sector + workforce - negative, for an article with a body
+MIN_TOTAL_TITLE_ONLY = 6.0  # ... for a title alone: its words already weigh TITLE_WEIGHT
+FULL_TEXT_CHARS = 600       # between the two, the bar rises with the text available
 
 
 @dataclass(frozen=True)
@@ -29,9 +31,16 @@ class RelevanceScore:
     def total(self) -> float:
         return self.sector + self.workforce - NEGATIVE_WEIGHT * self.negative
 
+    text_chars: int = FULL_TEXT_CHARS
+
+    @property
+    def bar(self) -> float:
+        share = min(1.0, self.text_chars / FULL_TEXT_CHARS)
+        return MIN_TOTAL_TITLE_ONLY + (MIN_TOTAL - MIN_TOTAL_TITLE_ONLY) * share
+
     @property
     def relevant(self) -> bool:
-        return self.sector >= MIN_SECTOR and self.workforce >= MIN_WORKFORCE and self.total >= MIN_TOTAL
+        return self.sector >= MIN_SECTOR and self.workforce >= MIN_WORKFORCE and self.total >= self.bar
 
 
 def score_relevance(zones: Zones, vocabulary: Vocabulary) -> RelevanceScore:
@@ -39,4 +48,5 @@ def score_relevance(zones: Zones, vocabulary: Vocabulary) -> RelevanceScore:
     sector, _ = zone_score(vocabulary.sector, zones)
     workforce, _ = zone_score(vocabulary.workforce, zones)
     negative, _ = zone_score(vocabulary.negative, zones)
-    return RelevanceScore(sector=sector + combo, workforce=workforce + combo, combo=combo, negative=negative)
+    return RelevanceScore(sector=sector + combo, workforce=workforce + combo, combo=combo, negative=negative,
+                          text_chars=len(zones.lead) + len(zones.body))

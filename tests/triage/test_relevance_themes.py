@@ -91,3 +91,14 @@ def test_retention_plan():
 def test_near_misses_are_not_relevant(title, text):
     labels = label(title, text)
     assert not labels.relevant and labels.themes == [] and labels.regions == []
+
+
+@pytest.mark.parametrize("title, relevant", [
+    ("Job dating au CHU de Rennes le 12 décembre", True),
+    ("L'hôpital de Vannes recrute 30 infirmiers", True),
+    ("Une charte pour fidéliser les soignants en Bretagne", True),
+    ("Grippe : l'hôpital de Vannes déclenche le plan blanc", False),
+    ("Le CHU inaugure un nouveau scanner", False),
+])
+def test_a_title_alone_is_enough_evidence(title, relevant):
+    assert label(title, "").relevant is relevant
