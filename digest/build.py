@@ -26,6 +26,7 @@ class WeekDigest:
     end: dt.date
     stories: list[Story]              # new this week, ordered by theme then first report
     agenda: list[Story]               # upcoming events, by date
+    views: dict = field(default_factory=dict, repr=False)   # story id -> its view, built once a week
 
 
 @dataclass

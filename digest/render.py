@@ -37,15 +37,22 @@ def telegram_messages(view: DigestView, limit: int = TELEGRAM_LIMIT) -> list[str
         for group in section.groups:
             heading += "\n" + str(macros.region(group))
             for story in group.stories:
-                blocks.append((heading + "\n" if heading else "") + str(macros.story(story)))
+                blocks.append((heading + "\n" if heading else "") + _cached(story, "telegram", macros.story))
                 heading = ""
     if view.agenda:
         heading = str(macros.agenda_header())
         for story in view.agenda:
-            blocks.append((heading + "\n" if heading else "") + str(macros.agenda_item(story)))
+            blocks.append((heading + "\n" if heading else "") + _cached(story, "telegram-agenda", macros.agenda_item))
             heading = ""
     blocks.append(str(macros.footer()))
     return pack(blocks, limit)
+
+
+def _cached(story, key: str, macro) -> str:
+    """A story's block, rendered once per week for all subscribers (views are shared)."""
+    if key not in story.rendered:
+        story.rendered[key] = str(macro(story))
+    return story.rendered[key]
 
 
 def pack(blocks: list[str], limit: int) -> list[str]:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from digest.build import PersonalDigest
 from digest.weeks import french_date, french_week_label
@@ -32,6 +32,7 @@ class StoryView:
     town: str | None
     event_date: str | None
     regions: str
+    rendered: dict = field(default_factory=dict, repr=False, compare=False)  # renderings, cached
 
     @property
     def when_where(self) -> str:
@@ -100,11 +101,18 @@ def story_view(story: Story) -> StoryView:
 
 
 def digest_view(digest: PersonalDigest) -> DigestView:
+    views = digest.week.views  # a story looks the same to every subscriber: build its view once
+
+    def view(story: Story) -> StoryView:
+        if story.id not in views:
+            views[story.id] = story_view(story)
+        return views[story.id]
+
     sections = [Section(theme, theme_label(theme),
-                        [RegionGroup(region_label(region) if region else "Autres", [story_view(s) for s in stories])
+                        [RegionGroup(region_label(region) if region else "Autres", [view(s) for s in stories])
                          for region, stories in groups])
                 for theme, groups in digest.sections]
     label = french_week_label(digest.week.week)
     return DigestView(week=digest.week.week, week_label=label, title=f"Vigie — {label}",
                       count=digest.story_count, sections=sections,
-                      agenda=[story_view(s) for s in digest.agenda], empty=digest.empty)
+                      agenda=[view(s) for s in digest.agenda], empty=digest.empty)

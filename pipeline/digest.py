@@ -138,8 +138,10 @@ def send_week(config: Config, store: Store, week: str, now: dt.datetime | None =
 
 
 def _prepare(config: Config, store: Store, week: str, now: dt.datetime, report: SendReport):
-    """Create the week's delivery records and render what is to be sent (one locked write)."""
-    telegram_items, email_items = [], []
+    """Create the week's delivery records (one short locked write) and pick each
+    subscriber's stories; rendering happens afterwards, outside the store lock."""
+    telegram_items: list[tuple[Subscriber, PersonalDigest]] = []
+    email_items: list[tuple[Subscriber, PersonalDigest]] = []
     records: dict[str, Delivery] = {}
     with store.writing():
         week_digest = build_week(store, week, config.timezone)
@@ -155,7 +157,7 @@ def _prepare(config: Config, store: Store, week: str, now: dt.datetime, report: 
             if record.state in ("sent", "failed", "empty"):
                 channel.skipped += 1
                 continue
-            if record.state == "retry" and record.attempts >= config.email.max_attempts:
+            if record.state == "retry" and record.attempts >= MAX_ATTEMPTS[subscriber.channel](config):
                 record.state, record.updated = "failed", now.isoformat()
                 channel.failed.append((subscriber.id, f"gave up after {record.attempts} attempts: {record.last_error}"))
                 changed.append(record)
@@ -168,13 +170,14 @@ def _prepare(config: Config, store: Store, week: str, now: dt.datetime, report: 
                 changed.append(record)
                 continue
             changed.append(record)
-            if subscriber.channel == "telegram":
-                telegram_items.append((subscriber, telegram_messages(digest_view(digest))))
-            else:
-                email_items.append(OutgoingEmail(key=subscriber.id, to=subscriber.address,
-                                                 message=render_email(config, digest, subscriber, now)))
+            (telegram_items if subscriber.channel == "telegram" else email_items).append((subscriber, digest))
         store.deliveries.put_many(changed)
     return telegram_items, email_items, records
+
+
+MAX_ATTEMPTS = {"email": lambda config: config.email.max_attempts,
+                "telegram": lambda config: TELEGRAM_MAX_ATTEMPTS}
+TELEGRAM_MAX_ATTEMPTS = 3
 
 
 def _outcome(record: Delivery, ok: bool, error: str | None, transient: bool, now: dt.datetime) -> None:
@@ -191,7 +194,11 @@ def _deliver_email(config, store, items, records, report, now) -> None:
         store.deliveries.record(record)
         _count(report.email, record)
 
-    send_emails(config.email, config.email.password(), items, on_result)
+    # rendered one at a time as the batch goes: memory stays flat however many subscribers
+    outgoing = (OutgoingEmail(key=subscriber.id, to=subscriber.address,
+                              message=render_email(config, digest, subscriber, now))
+                for subscriber, digest in items)
+    send_emails(config.email, config.email.password(), outgoing, on_result)
 
 
 def _deliver_telegram(config, store, token, items, records, report, now, sender=None) -> None:
@@ -200,8 +207,9 @@ def _deliver_telegram(config, store, token, items, records, report, now, sender=
                                 base_file_url=config.telegram.base_file_url,
                                 max_retries=config.telegram.max_retries,
                                 overall_max_rate=config.telegram.rate)
-    digests = [TelegramDigest(key=sub.id, chat_id=_chat_id(sub.address), messages=messages)
-               for sub, messages in items]
+    digests = [TelegramDigest(key=sub.id, chat_id=_chat_id(sub.address),
+                              messages=telegram_messages(digest_view(digest)))
+               for sub, digest in items]
 
     def on_result(result) -> None:
         record = records[result.key]

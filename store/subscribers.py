@@ -1,10 +1,12 @@
 """Subscribers: who receives the digest, where, and filtered how."""
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import asdict, dataclass, field
 
 from tinydb import Query
+from tinydb.table import Document
 
 from store.database import open_db, record_from_doc, storage_of
 
@@ -47,7 +49,7 @@ class SubscriberStore:
         return storage_of(self.db)
 
     def get(self, subscriber_id: str) -> Subscriber | None:
-        doc = self.table.get(Query().id == subscriber_id)
+        doc = self.table.get(doc_id=_doc_id(subscriber_id))
         return _from_doc(doc) if doc else None
 
     def find_token(self, kind: str, token: str) -> Subscriber | None:
@@ -61,13 +63,22 @@ class SubscriberStore:
     def put(self, subscriber: Subscriber) -> None:
         if not subscriber.unsubscribe_token:
             subscriber.unsubscribe_token = new_token()
-        self.table.upsert(asdict(subscriber), Query().id == subscriber.id)
+        self.table.upsert(Document(asdict(subscriber), doc_id=_doc_id(subscriber.id)))
 
     def remove(self, subscriber_id: str) -> bool:
-        return bool(self.table.remove(Query().id == subscriber_id))
+        doc_id = _doc_id(subscriber_id)
+        if self.table.get(doc_id=doc_id) is None:
+            return False
+        self.table.remove(doc_ids=[doc_id])
+        return True
 
     def clear_cache(self) -> None:
         self.table.clear_cache()
+
+
+def _doc_id(subscriber_id: str) -> int:
+    """Documents are keyed by their subscriber id: lookups and updates need no table scan."""
+    return int(hashlib.sha1(subscriber_id.encode("utf-8")).hexdigest()[:15], 16)
 
 
 def _from_doc(doc) -> Subscriber:

@@ -27,7 +27,9 @@ class Story:
     @property
     def lead(self) -> Article:
         """The article that best represents the story: the longest text among the first reports."""
-        return max(self.articles, key=lambda a: (len(a.text or a.summary), -self.articles.index(a)))
+        best = max(range(len(self.articles)),
+                   key=lambda i: (len(self.articles[i].text or self.articles[i].summary), -i))
+        return self.articles[best]
 
     @property
     def town(self) -> str | None:

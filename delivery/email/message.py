@@ -39,6 +39,7 @@ def build_email(*, settings: EmailSettings, to: str, subject: str, text: str, ht
     if targets:
         msg["List-Unsubscribe"] = ", ".join(targets)
     msg["Auto-Submitted"] = "auto-generated"
-    msg.set_content(text, subtype="plain", charset="utf-8")
-    msg.add_alternative(html, subtype="html", charset="utf-8")
+    # base64: several times faster to build than quoted-printable, and no bigger on styled HTML
+    msg.set_content(text, subtype="plain", charset="utf-8", cte="base64")
+    msg.add_alternative(html, subtype="html", charset="utf-8", cte="base64")
     return msg

@@ -10,7 +10,7 @@ import socket
 import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
-from typing import Callable
+from typing import Callable, Iterable
 
 from config.schema import EmailSettings
 
@@ -41,13 +41,12 @@ class _Connection:
     def get(self) -> smtplib.SMTP:
         if self.smtp is None:
             s = self.settings
-            context = ssl.create_default_context()
             if s.security == "ssl":
-                smtp = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
+                smtp = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=ssl.create_default_context())
             else:
                 smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
                 if s.security == "starttls":
-                    smtp.starttls(context=context)
+                    smtp.starttls(context=ssl.create_default_context())
             if s.username:
                 smtp.login(s.username, self.password or "")
             self.smtp = smtp
@@ -70,7 +69,7 @@ class _Connection:
         self.drop()
 
 
-def send_emails(settings: EmailSettings, password: str | None, items: list[OutgoingEmail],
+def send_emails(settings: EmailSettings, password: str | None, items: Iterable[OutgoingEmail],
                 on_result: Callable[[EmailResult], None] | None = None) -> list[EmailResult]:
     conn = _Connection(settings, password)
     results = []
