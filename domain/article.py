@@ -38,5 +38,8 @@ class Article:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Article":
-        names = {f.name for f in dataclasses.fields(cls)}
+        names = _FIELD_NAMES
         return cls(**{k: v for k, v in data.items() if k in names})
+
+
+_FIELD_NAMES = frozenset(f.name for f in dataclasses.fields(Article))

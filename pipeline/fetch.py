@@ -42,17 +42,19 @@ def run_fetch(config: Config, store: Store, feeds: list[FeedConfig],
               on_done: Callable[[SourceResult], None] | None = None,
               now: dt.datetime | None = None,
               transport: httpx.AsyncBaseTransport | None = None) -> list[FeedReport]:
-    """Fetch `feeds`, then store what is new and each feed's state in one locked write."""
+    """Fetch `feeds`, label what is new, then store it and each feed's state in one short
+    locked write. `store` should belong to this job alone (see pipeline.jobs.fetch_job):
+    reads happen without the lock."""
     now = now or dt.datetime.now(dt.timezone.utc)
     states = {f.name: store.feeds.get(f.name) for f in feeds}
     horizon = (now - dt.timedelta(days=config.store.retention_days)).isoformat()
     results = asyncio.run(collect_all(feeds, states, config.fetch, store.articles.__contains__,
                                       now=now, on_done=on_done, transport=transport))
     fresh = [a for r in results for a in r.articles if not a.published or a.published >= horizon]
-    with store.writing():
-        unseen = list({a.id: a for a in fresh if a.id not in store.articles}.values())
-        if label is not None and unseen:
-            label(unseen, store)
+    unseen = list({a.id: a for a in fresh if a.id not in store.articles}.values())
+    if label is not None and unseen:
+        label(unseen, store)   # reads the store only: the writer lock is not held meanwhile
+    with store.writing():      # short: refresh, store what is still new, feed states
         added = {a.id for a in store.articles.add(unseen)}
         for result in results:
             store.feeds.put(result.state)

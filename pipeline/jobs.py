@@ -16,19 +16,22 @@ from digest.weeks import week_of
 from pipeline.digest import DeliveryUnavailable, SendReport, send_week
 from pipeline.fetch import FeedReport, run_fetch, select_feeds
 from pipeline.label import label_new_articles
-from store import Store
+from store import Store, open_store
 
 log = logging.getLogger("vigie.jobs")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-def fetch_job(config: Config, store: Store, busy: threading.Lock) -> list[FeedReport] | None:
-    """One fetch cycle over every enabled source; skipped if one is already running."""
+def fetch_job(config: Config, store: Store | None, busy: threading.Lock) -> list[FeedReport] | None:
+    """One fetch cycle over every enabled source; skipped if one is already running.
+    (`store` is unused: the job opens its own, so the bot's caches are never touched.)"""
     if not busy.acquire(blocking=False):
         log.warning("fetch skipped: the previous fetch is still running")
         return None
     try:
-        reports = run_fetch(config, store, select_feeds(config, None), label=label_new_articles)
+        # a Store of its own: the fetch reads without the lock while the bot keeps serving
+        with open_store(config.data_dir) as own_store:
+            reports = run_fetch(config, own_store, select_feeds(config, None), label=label_new_articles)
         failed = [r for r in reports if r.outcome == "failed"]
         log.info("fetch: %d new articles, %d of %d sources failed", sum(r.new for r in reports),
                  len(failed), len(reports))

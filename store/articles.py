@@ -27,6 +27,7 @@ from store.storage import _signature, remove_stale_temp_files
 TABLE = "articles"
 _SEGMENT = re.compile(r"^(\d{4})-(\d{2})-(\d{2})\.json$")
 INDEX_DIR = ".index"
+HOT_DAYS = 75        # day files this recent stay in memory once read; older ones are read and dropped
 
 
 def segment_name(timestamp: str | dt.datetime) -> str:
@@ -74,7 +75,15 @@ class ArticleStore:
     def _table(self, segment: str):
         return self._db(segment).table(TABLE, cache_size=0)
 
-    def _raw_docs(self, segment: str) -> dict[str, dict]:
+    def _raw_docs(self, segment: str, keep: bool = True) -> dict[str, dict]:
+        """The documents of one day file. With `keep=False` a file not open already is
+        read once and not cached, so browsing old history does not grow memory."""
+        if not keep and segment not in self._dbs:
+            try:
+                data = orjson.loads(self._path(segment).read_bytes())
+            except FileNotFoundError:
+                return {}
+            return data.get(TABLE, {})
         data = storage_of(self._db(segment)).read() or {}
         return data.get(TABLE, {})
 
@@ -138,16 +147,18 @@ class ArticleStore:
         segment = self._index().get(article_id)
         if segment is None:
             return None
-        doc = self._raw_docs(segment).get(str(doc_id_of(article_id)))
+        doc = self._raw_docs(segment, keep=segment_day(segment) >= dt.date.today() - dt.timedelta(days=HOT_DAYS)
+                             ).get(str(doc_id_of(article_id)))
         return Article.from_dict(doc) if doc else None
 
     def iter(self, since: dt.date | None = None, until: dt.date | None = None) -> Iterator[Article]:
         """Articles first seen in [since, until] (dates, inclusive), oldest segment first."""
+        hot_from = dt.date.today() - dt.timedelta(days=HOT_DAYS)
         for segment in self.segments():
             day = segment_day(segment)
             if (since and day < since - dt.timedelta(days=1)) or (until and day > until + dt.timedelta(days=1)):
                 continue
-            for doc in list(self._raw_docs(segment).values()):
+            for doc in list(self._raw_docs(segment, keep=day >= hot_from).values()):
                 day = doc.get("fetched_at", "")[:10]
                 if (since and day < since.isoformat()) or (until and day > until.isoformat()):
                     continue

@@ -43,6 +43,21 @@ class SubscriberStore:
     def __init__(self, path):
         self.db = open_db(path, "subscribers")
         self.table = self.db.table("subscribers")
+        self._rekey()
+
+    def _rekey(self) -> None:
+        """Key every document by its subscriber id (files from before keyed lookups)."""
+        docs = (self.db.storage.read() or {}).get("subscribers", {})
+        if all(key == str(_doc_id(doc["id"])) for key, doc in docs.items()):
+            return
+
+        def apply(table: dict) -> None:
+            rows = list(table.values())
+            table.clear()
+            for doc in rows:
+                table[_doc_id(doc["id"])] = doc
+
+        self.table._update_table(apply)
 
     @property
     def storage(self):
@@ -59,6 +74,16 @@ class SubscriberStore:
     def all(self, active_only: bool = False) -> list[Subscriber]:
         subs = [_from_doc(d) for d in self.table.all()]
         return [s for s in subs if s.active and s.confirmed] if active_only else subs
+
+    def put_many(self, subscribers: list[Subscriber]) -> None:
+        """Insert or replace many subscribers in one table update."""
+        def apply(table: dict) -> None:
+            for subscriber in subscribers:
+                if not subscriber.unsubscribe_token:
+                    subscriber.unsubscribe_token = new_token()
+                table[_doc_id(subscriber.id)] = asdict(subscriber)
+
+        self.table._update_table(apply)
 
     def put(self, subscriber: Subscriber) -> None:
         if not subscriber.unsubscribe_token:

@@ -146,3 +146,14 @@ def test_kill_9_during_writes_loses_no_committed_article(tmp_path, seed):
     assert not missing
     for segment in store.articles.segments():  # every file parses
         orjson.loads((tmp_path / "articles" / f"{segment}.json").read_bytes())
+
+
+def test_subscribers_written_with_other_keys_are_rekeyed(tmp_path):
+    (tmp_path / "subscribers.json").write_text(
+        '{"_meta": {"1": {"schema": 1, "kind": "subscribers"}}, "subscribers": {"1": {"id": "tg-42", '
+        '"channel": "telegram", "address": "42", "unsubscribe_token": "t"}}}')
+    store = open_store(tmp_path)
+    assert store.subscribers.get("tg-42").address == "42"
+    from store import Subscriber
+    store.subscribers.put(Subscriber(id="tg-42", channel="telegram", address="42", regions=["FR-NOR"]))
+    assert [s.regions for s in store.subscribers.all()] == [["FR-NOR"]]
