@@ -104,7 +104,8 @@ class ArticleStore:
             sig = _signature(self._path(segment))
             seg_ids = self._cached_ids(segment, sig) if segment not in self._dbs else None
             if seg_ids is None:
-                seg_ids = [doc["id"] for doc in self._raw_docs(segment).values()]
+                hot = segment_day(segment) >= dt.date.today() - dt.timedelta(days=HOT_DAYS)
+                seg_ids = [doc["id"] for doc in self._raw_docs(segment, keep=hot).values()]
                 self._stale_index.add(segment)
             signatures[segment] = sig
             members[segment] = list(seg_ids)
