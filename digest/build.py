@@ -17,6 +17,8 @@ from digest.weeks import local_day, week_bounds
 
 LOOKBACK_DAYS = 60        # stories started this long before the week can still show in the agenda
 AGENDA_DAYS = 42          # events in the six weeks after the digest goes out
+MAX_PER_THEME = 10        # a subscriber's digest shows this many stories a theme; the rest is online
+MAX_AGENDA = 15
 
 
 @dataclass
@@ -35,10 +37,11 @@ class PersonalDigest:
     subscriber: Subscriber | None     # None: the full digest (archive)
     sections: list[tuple[str, list[tuple[str, list[Story]]]]] = field(default_factory=list)
     agenda: list[Story] = field(default_factory=list)
+    more: dict[str, int] = field(default_factory=dict)   # theme -> stories left out (read them online)
 
     @property
     def story_count(self) -> int:
-        return sum(len(stories) for _, groups in self.sections for _, stories in groups)
+        return sum(len(stories) for _, groups in self.sections for _, stories in groups) + sum(self.more.values())
 
     @property
     def empty(self) -> bool:
@@ -79,6 +82,9 @@ def personalise(week: WeekDigest, subscriber: Subscriber | None) -> PersonalDige
         chosen = [s for s in week.stories if s.theme == theme and wants(subscriber, s)]
         if not chosen:
             continue
+        if subscriber is not None and len(chosen) > MAX_PER_THEME:  # keep a digest readable
+            digest.more[theme] = len(chosen) - MAX_PER_THEME
+            chosen = _prefer_own_region(chosen, subscriber)[:MAX_PER_THEME]
         by_region: dict[str, list[Story]] = {}
         for story in chosen:
             by_region.setdefault(_display_region(story, subscriber), []).append(story)
@@ -86,7 +92,16 @@ def personalise(week: WeekDigest, subscriber: Subscriber | None) -> PersonalDige
         groups = sorted(by_region.items(), key=lambda item: order.index(item[0]))
         digest.sections.append((theme, groups))
     digest.agenda = [s for s in week.agenda if wants(subscriber, s)]
+    if subscriber is not None:
+        digest.agenda = digest.agenda[:MAX_AGENDA]
     return digest
+
+
+def _prefer_own_region(stories: list[Story], subscriber: Subscriber) -> list[Story]:
+    """Stories of the subscriber's own regions first, then nationwide ones, in order."""
+    def rank(story: Story) -> int:
+        return 0 if any(r in subscriber.regions for r in story.regions) else 1
+    return sorted(stories, key=rank)
 
 
 def _display_region(story: Story, subscriber: Subscriber | None) -> str:

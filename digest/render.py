@@ -39,6 +39,8 @@ def telegram_messages(view: DigestView, limit: int = TELEGRAM_LIMIT) -> list[str
             for story in group.stories:
                 blocks.append((heading + "\n" if heading else "") + _cached(story, "telegram", macros.story))
                 heading = ""
+        if section.more:
+            blocks.append(str(macros.more(section, view.archive_url)))
     if view.agenda:
         heading = str(macros.agenda_header())
         for story in view.agenda:

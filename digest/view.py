@@ -53,6 +53,7 @@ class Section:
     theme: str
     label: str
     groups: list[RegionGroup]
+    more: int = 0                 # stories of this theme left out of this digest
 
 
 @dataclass
@@ -64,6 +65,7 @@ class DigestView:
     sections: list[Section]
     agenda: list[StoryView]
     empty: bool
+    archive_url: str | None = None  # the week's page online, when the archive is published
 
 
 def summary_of(story: Story, limit: int = SUMMARY_CHARS) -> str:
@@ -100,7 +102,7 @@ def story_view(story: Story) -> StoryView:
                      regions=", ".join(region_label(r) for r in story.regions))
 
 
-def digest_view(digest: PersonalDigest) -> DigestView:
+def digest_view(digest: PersonalDigest, archive_url: str | None = None) -> DigestView:
     views = digest.week.views  # a story looks the same to every subscriber: build its view once
 
     def view(story: Story) -> StoryView:
@@ -110,9 +112,9 @@ def digest_view(digest: PersonalDigest) -> DigestView:
 
     sections = [Section(theme, theme_label(theme),
                         [RegionGroup(region_label(region) if region else "Autres", [view(s) for s in stories])
-                         for region, stories in groups])
+                         for region, stories in groups], more=digest.more.get(theme, 0))
                 for theme, groups in digest.sections]
     label = french_week_label(digest.week.week)
     return DigestView(week=digest.week.week, week_label=label, title=f"Vigie — {label}",
                       count=digest.story_count, sections=sections,
-                      agenda=[view(s) for s in digest.agenda], empty=digest.empty)
+                      agenda=[view(s) for s in digest.agenda], empty=digest.empty, archive_url=archive_url)

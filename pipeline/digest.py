@@ -56,7 +56,7 @@ def archive_url(config: Config, week: str) -> str | None:
 
 
 def render_email(config: Config, digest: PersonalDigest, subscriber: Subscriber, now: dt.datetime | None = None):
-    view = digest_view(digest)
+    view = digest_view(digest, archive_url(config, digest.week.week))
     text, html = email_bodies(view, unsubscribe_url(config, subscriber), config.email.unsubscribe_mailto or None,
                               archive_url(config, view.week))
     return build_email(settings=config.email, to=subscriber.address, subject=email_subject(view), text=text,
@@ -85,7 +85,7 @@ def preview_week(config: Config, store: Store, week: str, out_dir: Path,
     for subscriber in subscribers:
         digest = personalise(week_digest, subscriber)
         name = subscriber.id if subscriber else "tous"
-        view = digest_view(digest)
+        view = digest_view(digest, archive_url(config, week))
         if subscriber is None or subscriber.channel == "telegram":
             path = out_dir / f"{week}-telegram-{_safe(name)}.html"
             path.write_text("\n\n<!-- ——— message suivant ——— -->\n\n".join(telegram_messages(view)), encoding="utf-8")
@@ -208,7 +208,7 @@ def _deliver_telegram(config, store, token, items, records, report, now, sender=
                                 max_retries=config.telegram.max_retries,
                                 overall_max_rate=config.telegram.rate)
     digests = [TelegramDigest(key=sub.id, chat_id=_chat_id(sub.address),
-                              messages=telegram_messages(digest_view(digest)))
+                              messages=telegram_messages(digest_view(digest, archive_url(config, digest.week.week))))
                for sub, digest in items]
 
     def on_result(result) -> None:

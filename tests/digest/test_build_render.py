@@ -73,3 +73,22 @@ def test_pack_never_exceeds_limit():
     blocks = ["a" * 10, "b" * 50, "c" * 95, "d" * 5]
     out = pack(blocks, 100)
     assert all(len(m) <= 100 for m in out) and "".join(out).count("c") == 95
+
+
+def test_a_long_theme_is_cut_with_a_link_to_the_archive(tmp_path):
+    from digest.build import MAX_PER_THEME
+    articles = [article(i, f"Forum numéro {i}", story=f"s-{i}", regions=("FR-NOR",) if i % 2 else ("FR-BRE",))
+                for i in range(MAX_PER_THEME + 5)]
+    store = make_store(tmp_path, articles)
+    week = build_week(store, WEEK)
+    mine = personalise(week, subscriber("telegram", "1", regions=["FR-BRE", "FR-NOR"]))
+    assert mine.story_count == MAX_PER_THEME + 5 and mine.more == {"event": 5}
+    view = digest_view(mine, "https://veille.example.org/2026-W47.html")
+    telegram = "\n".join(telegram_messages(view))
+    assert telegram.count("Forum numéro") == MAX_PER_THEME
+    assert '… et 5 autres initiatives « Événements » : <a href="https://veille.example.org/2026-W47.html#event">' in telegram
+    text, html_part = email_bodies(view, None, None, view.archive_url)
+    assert "… et 5 autres initiatives « Événements » : https://veille.example.org/2026-W47.html#event" in text
+    assert "https://veille.example.org/2026-W47.html#event" in html_part
+    assert len(personalise(week, None).sections[0][1][0][1]) + len(personalise(week, None).sections[0][1][1][1]) \
+        == MAX_PER_THEME + 5  # the archive keeps every story
