@@ -103,3 +103,14 @@ def test_telegram_digest_rate_limit_and_blocked_user(tmp_path, digest_config):
             assert "Forum des métiers du soin à Caen" in sent[0]["text"]
         again = send_week(config, store, WEEK, now=NOW)
         assert again.telegram.sent == 0 and len(fake.sent_messages()) == 4
+
+
+def test_empty_week_sends_a_short_note_when_configured(tmp_path, digest_config):
+    with SMTPSink() as sink:
+        config = digest_config(smtp_port=sink.port, extra="\n[digest]\nempty_note = true\n")
+        store = make_store(config.data_dir, subscribers=email_subs()[2:])   # carol: nothing for her
+        report = send_week(config, store, WEEK, now=NOW)
+        assert report.email.sent == 1
+        (message,) = sink.by_recipient()["carol@example.org"]
+        assert message["Subject"] == "Vigie — semaine 47 (2026) : aucune nouvelle initiative"
+        assert "Aucune nouvelle initiative cette semaine" in message.get_body(("plain",)).get_content()
