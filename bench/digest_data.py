@@ -55,7 +55,7 @@ def week_articles(plan: WeekPlan, seed: int) -> list[Article]:
     for n in range(plan.older_relevant):
         day = monday - dt.timedelta(days=rng.randint(1, 56))
         articles.append(_labelled(text, number + n, _daytime(rng, day), "ancien", story=f"old-{n:05d}",
-                                  **_labels(rng, monday, event_share=0.04)))
+                                  **random_labels(rng, monday, event_share=0.04)))
     number += plan.older_relevant
     for n in range(plan.irrelevant):
         day = sunday - dt.timedelta(days=rng.randint(0, 62))
@@ -63,7 +63,7 @@ def week_articles(plan: WeekPlan, seed: int) -> list[Article]:
     number += plan.irrelevant
     for n in range(plan.after):
         articles.append(_labelled(text, number + n, _daytime(rng, sunday + dt.timedelta(days=1)), "suivant",
-                                  story=f"next-{n:04d}", **_labels(rng, monday, event_share=0.2)))
+                                  story=f"next-{n:04d}", **random_labels(rng, monday, event_share=0.2)))
     return articles
 
 
@@ -71,7 +71,7 @@ def _week_stories(plan: WeekPlan, text: FrenchText, monday: dt.date) -> list[Art
     rng = text.rng
     articles: list[Article] = []
     for story in range(plan.stories):
-        labels = _labels(rng, monday, plan.event_share)
+        labels = random_labels(rng, monday, plan.event_share)
         first = _daytime(rng, monday + dt.timedelta(days=rng.randint(0, 6)))
         count = rng.choices([c for c, _ in ARTICLES_PER_STORY], [w for _, w in ARTICLES_PER_STORY])[0]
         feeds = rng.sample(FEED_NAMES, count)
@@ -82,8 +82,8 @@ def _week_stories(plan: WeekPlan, text: FrenchText, monday: dt.date) -> list[Art
     return articles
 
 
-def _labels(rng: random.Random, monday: dt.date, event_share: float) -> dict:
-    """Theme, regions and (for some) a dated event within the six weeks after the week."""
+def random_labels(rng: random.Random, monday: dt.date, event_share: float, event_days: tuple[int, int] = (8, 56)) -> dict:
+    """Theme, regions and (for some) a dated event `event_days` after `monday`."""
     draw = rng.random()
     if draw < 0.15:
         regions = [NATIONWIDE]
@@ -96,7 +96,7 @@ def _labels(rng: random.Random, monday: dt.date, event_share: float) -> dict:
         themes.append(rng.choice(THEME_CODES))
     labels: dict = {"themes": list(dict.fromkeys(themes)), "regions": regions}
     if rng.random() < event_share:
-        labels["event_date"] = (monday + dt.timedelta(days=rng.randint(8, 56))).isoformat()
+        labels["event_date"] = (monday + dt.timedelta(days=rng.randint(*event_days))).isoformat()
         labels["town"] = rng.choice(TOWNS)
     return labels
 

@@ -16,11 +16,9 @@ import datetime as dt
 import random
 from zoneinfo import ZoneInfo
 
-from bench.digest_data import REGION_WEIGHTS, TOWNS
+from bench.digest_data import random_labels
 from bench.synthetic import FrenchText, build_article
 from domain.article import Article
-from domain.regions import NATIONWIDE, REGION_CODES
-from domain.themes import THEME_CODES
 
 HISTORY_WEEKS = 52
 STORY_SIZES = ((1, 50), (2, 25), (3, 13), (4, 8), (5, 4))   # (articles in the story, weight)
@@ -51,21 +49,7 @@ def arrival_times(total: int, now: dt.datetime, rng: random.Random, current_shar
 
 
 def _story_labels(rng: random.Random, first: dt.datetime, event_share: float) -> dict:
-    draw = rng.random()
-    if draw < 0.15:
-        regions = [NATIONWIDE]
-    elif draw < 0.30:
-        regions = list(dict.fromkeys(rng.choices(REGION_CODES, REGION_WEIGHTS, k=2)))
-    else:
-        regions = rng.choices(REGION_CODES, REGION_WEIGHTS, k=1)
-    themes = [rng.choice(THEME_CODES)]
-    if rng.random() < 0.2:
-        themes.append(rng.choice(THEME_CODES))
-    labels: dict = {"themes": list(dict.fromkeys(themes)), "regions": regions}
-    if rng.random() < event_share:
-        labels["event_date"] = (first.date() + dt.timedelta(days=rng.randint(3, 50))).isoformat()
-        labels["town"] = rng.choice(TOWNS)
-    return labels
+    return random_labels(rng, first.date(), event_share, event_days=(3, 50))
 
 
 def year_history(total: int, now: dt.datetime, seed: int, relevant_share: float = 0.35,
