@@ -133,7 +133,7 @@ def write_config(folder: Path, smtp_port: int | None = None, bot_url: str | None
              "timeout = 30", "", "[web]", 'base_url = "https://veille.example.org"', ""]
     if bot_url:
         lines += ["[telegram]", f'token_env = "{TOKEN_ENV}"', f'base_url = "{bot_url}/bot"',
-                  f'base_file_url = "{bot_url}/file/bot"', f"rate = {TELEGRAM_RATE}", ""]
+                  f'base_file_url = "{bot_url}/file/bot"', ""]  # Vigie's default send rate
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "config.toml"
     path.write_text("\n".join(lines), encoding="utf-8")
