@@ -52,21 +52,23 @@ def add_jobs(scheduler: AsyncIOScheduler, config, store, fetch_at_start: bool = 
 
     hour, minute = (int(x) for x in config.digest.send_time.split(":"))
     now = dt.datetime.now(tz)
-    scheduler.add_job(fetch, IntervalTrigger(hours=config.digest.fetch_every_hours, timezone=tz), id="fetch",
+    scheduler.add_job(fetch, IntervalTrigger(hours=config.digest.fetch_every_hours, timezone=tz), id="fetch", name="fetch",
                       next_run_time=now + dt.timedelta(seconds=1) if fetch_at_start else None,
                       misfire_grace_time=JOB_GRACE, coalesce=True, max_instances=1, replace_existing=True)
     scheduler.add_job(digest, CronTrigger(day_of_week=config.digest.send_weekday, hour=hour, minute=minute,
-                                          timezone=tz), id="digest",
+                                          timezone=tz), id="digest", name="weekly digest",
                       misfire_grace_time=DIGEST_GRACE, coalesce=True, max_instances=1, replace_existing=True)
     scheduler.add_job(digest, "date", run_date=now + dt.timedelta(seconds=0.5), id="digest-catch-up",
+                      name="digest catch-up",
                       misfire_grace_time=DIGEST_GRACE, replace_existing=True)
-    scheduler.add_job(retention, CronTrigger(hour=3, minute=30, timezone=tz), id="retention",
+    scheduler.add_job(retention, CronTrigger(hour=3, minute=30, timezone=tz), id="retention", name="retention",
                       misfire_grace_time=JOB_GRACE, coalesce=True, max_instances=1, replace_existing=True)
 
 
 def handle(args, config) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    for noisy in ("httpx", "apscheduler"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     store = open_store(config.data_dir)
     token = config.telegram.token()
     if token:
