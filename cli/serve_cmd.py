@@ -52,9 +52,9 @@ def add_jobs(scheduler: AsyncIOScheduler, config, store, fetch_at_start: bool = 
 
     hour, minute = (int(x) for x in config.digest.send_time.split(":"))
     now = dt.datetime.now(tz)
+    first = {"next_run_time": now + dt.timedelta(seconds=1)} if fetch_at_start else {}  # (None would pause it)
     scheduler.add_job(fetch, IntervalTrigger(hours=config.digest.fetch_every_hours, timezone=tz), id="fetch", name="fetch",
-                      next_run_time=now + dt.timedelta(seconds=1) if fetch_at_start else None,
-                      misfire_grace_time=JOB_GRACE, coalesce=True, max_instances=1, replace_existing=True)
+                      misfire_grace_time=JOB_GRACE, coalesce=True, max_instances=1, replace_existing=True, **first)
     scheduler.add_job(digest, CronTrigger(day_of_week=config.digest.send_weekday, hour=hour, minute=minute,
                                           timezone=tz), id="digest", name="weekly digest",
                       misfire_grace_time=DIGEST_GRACE, coalesce=True, max_instances=1, replace_existing=True)

@@ -112,3 +112,27 @@ def test_serve_with_bot_answers_commands_and_sends_the_missed_week_once(tmp_path
             digests = [m for m in fake.sent_messages(4242) if "Forum des métiers du soin à Caen" in m["text"]]
             assert len(digests) == 1                     # the missed week, once, over both runs
         assert any(c.method == "setMyCommands" for c in fake.calls())
+
+
+def test_jobs_are_scheduled_and_none_is_paused(tmp_path):
+    import asyncio
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+    from cli.serve_cmd import add_jobs
+    (tmp_path / "config.toml").write_text('[digest]\nsend_weekday = "mon"\nsend_time = "08:00"\nfetch_every_hours = 6\n')
+    config = load_config(tmp_path / "config.toml")
+
+    async def jobs(fetch_at_start):
+        scheduler = AsyncIOScheduler()
+        add_jobs(scheduler, config, None, fetch_at_start)
+        scheduler.start()
+        found = {job.id: job for job in scheduler.get_jobs()}
+        scheduler.shutdown(wait=False)
+        return found
+
+    for fetch_at_start in (True, False):
+        found = asyncio.run(jobs(fetch_at_start))
+        assert set(found) == {"fetch", "digest", "digest-catch-up", "retention"}
+        assert all(job.next_run_time is not None for job in found.values())
+        assert found["digest"].misfire_grace_time >= 3600   # APScheduler's 1 s default would drop a late run
+        nxt = found["digest"].next_run_time
+        assert (nxt.weekday(), nxt.hour, nxt.minute, str(nxt.tzinfo)) == (0, 8, 0, "Europe/Paris")
