@@ -87,6 +87,8 @@ def test_retention_plan():
      "L'Établissement français du sang lance un appel urgent aux donneurs : les réserves sont basses."),
     ("Job dating pour les saisonniers",
      "Hôtellerie et restauration recrutent des saisonniers pour l'été lors d'un job dating."),
+    ("Pénurie de médicaments : les hôpitaux s'inquiètent",
+     "Amoxicilline, paracétamol : les pharmacies et les hôpitaux manquent de plusieurs médicaments."),
 ])
 def test_near_misses_are_not_relevant(title, text):
     labels = label(title, text)
@@ -97,6 +99,7 @@ def test_near_misses_are_not_relevant(title, text):
     ("Job dating au CHU de Rennes le 12 décembre", True),
     ("L'hôpital de Vannes recrute 30 infirmiers", True),
     ("Une charte pour fidéliser les soignants en Bretagne", True),
+    ("Les urgences de Lannion fermées la nuit faute de médecins", True),
     ("Grippe : l'hôpital de Vannes déclenche le plan blanc", False),
     ("Le CHU inaugure un nouveau scanner", False),
 ])
