@@ -27,6 +27,21 @@ def test_last_due_is_dst_safe(tmp_path):
     assert due_week(config, at_summer) == "2026-W13" and due_week(config, before_summer) == "2026-W12"
 
 
+def seed_missed_week(config, sub) -> str:
+    """A story first seen in the week whose digest fell due while serve was down, and one
+    subscriber; returns that week."""
+    week = due_week(config, dt.datetime.now(dt.timezone.utc))
+    monday = dt.date.fromisocalendar(int(week[:4]), int(week[6:]), 1)
+    store = open_store(config.data_dir)
+    with store.writing():
+        item = article(1, "Forum des métiers du soin à Caen")
+        item.fetched_at = f"{monday + dt.timedelta(days=2)}T09:00:00+00:00"
+        store.articles.add([item])
+        store.subscribers.put(sub)
+    store.close()
+    return week
+
+
 def serve_once(config_path: Path, sink: SMTPSink, expect_messages: int) -> int:
     """Start `run.py serve`, wait until the sink holds `expect_messages`, then SIGTERM it."""
     env = {k: v for k, v in os.environ.items() if k != "VIGIE_TELEGRAM_TOKEN"}
@@ -55,15 +70,7 @@ def test_missed_digest_is_sent_once_on_start_and_never_again(tmp_path):
             from_address = "veille@vigie.example.org"
             """), encoding="utf-8")
         config = load_config(tmp_path / "config.toml")
-        week = due_week(config, dt.datetime.now(dt.timezone.utc))  # the send that came while we were down
-        monday = dt.date.fromisocalendar(int(week[:4]), int(week[6:]), 1)
-        store = open_store(config.data_dir)
-        with store.writing():
-            item = article(1, "Forum des métiers du soin à Caen")
-            item.fetched_at = f"{monday + dt.timedelta(days=2)}T09:00:00+00:00"
-            store.articles.add([item])
-            store.subscribers.put(subscriber("email", "alice@example.org"))
-        store.close()
+        week = seed_missed_week(config, subscriber("email", "alice@example.org"))
         assert serve_once(tmp_path / "config.toml", sink, 1) == 0
         assert len(sink.messages) == 1
         assert f"semaine {int(week[6:])}" in sink.messages[0][1]["Subject"]
@@ -86,15 +93,7 @@ def test_serve_with_bot_answers_commands_and_sends_the_missed_week_once(tmp_path
             moderators = [77]
             """), encoding="utf-8")
         config = load_config(tmp_path / "config.toml")
-        week = due_week(config, dt.datetime.now(dt.timezone.utc))
-        monday = dt.date.fromisocalendar(int(week[:4]), int(week[6:]), 1)
-        store = open_store(config.data_dir)
-        with store.writing():
-            item = article(1, "Forum des métiers du soin à Caen")
-            item.fetched_at = f"{monday + dt.timedelta(days=2)}T09:00:00+00:00"
-            store.articles.add([item])
-            store.subscribers.put(subscriber("telegram", "4242"))
-        store.close()
+        seed_missed_week(config, subscriber("telegram", "4242"))
         env = {**os.environ, "PYTHONPATH": str(ROOT), "VIGIE_TEST_SERVE_TOKEN": "123456:TEST-fake-bot-api-token"}
         for run in range(2):
             proc = subprocess.Popen([sys.executable, str(ROOT / "run.py"), "--config", str(tmp_path / "config.toml"),
