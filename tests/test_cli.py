@@ -60,3 +60,18 @@ def test_subscribers_and_digest_preview(tmp_path, capsys):
     assert vigie(cfg + ["digest", "--week", WEEK, "--send"]) == 2
     assert "no delivery channel is configured" in capsys.readouterr().out
     assert vigie(cfg + ["subscribers", "remove", "tg-42"]) == 0
+
+
+def test_feeds_check_reports_what_staff_need(tmp_path, server, capsys):
+    server.route("/agence", Reply(body=fixture_bytes("listing.html"), headers={"Content-Type": "text/html"}))
+    server.route("/actualites/job-dating-ehpad.html", Reply(body=fixture_bytes("article_job_dating.html"),
+                                                            headers={"Content-Type": "text/html"}))
+    cfg = write_config(tmp_path, f'[fetch]\nper_host_delay = 0\n[[feeds]]\nname = "Agence"\nurl = "{server.url("/agence")}"\n'
+                                 'kind = "html"\nselectors = { items = "article.news-item", link = "h3 a", title = "h3", '
+                                 'date = ".news-date" }\n[[feeds]]\nname = "Absent"\nurl = "' + server.url("/rien.xml") + '"\n')
+    assert vigie(cfg + ["feeds", "check"]) == 1          # one source is broken
+    out = capsys.readouterr().out
+    assert "items selector 'article.news-item': 3 matches" in out and "items found: 2" in out
+    assert "first article page: title 'Job dating des EHPAD à Évreux', date 2026-11-16" in out
+    assert "FAILED: HTTP 404 Not Found" in out and "1 of 2 sources OK." in out
+    assert not (tmp_path / "data" / "articles").exists() or not any((tmp_path / "data" / "articles").glob("*.json"))
