@@ -49,6 +49,7 @@ import aiosmtpd  # noqa: E402
 import telegram  # noqa: E402
 
 import pipeline.digest as digest_job  # noqa: E402
+from bench.report import print_table  # noqa: E402
 from bench.lock_probe import LockProbe  # noqa: E402
 from bench.digest_data import WeekPlan, mixed_subscribers, narrow_subscribers, week_articles  # noqa: E402
 from bench.smtp_sink import SinkStats, counting_smtp_sink  # noqa: E402
@@ -72,13 +73,6 @@ GMAIL_CLIP = 102 * 1024          # Gmail shows "[Message clipped]" for HTML beyo
 
 
 # Output -------------------------------------------------------------------------------------
-
-def print_table(title: str, rows: list[tuple[str, str]]) -> None:
-    width = max(len(k) for k, _ in rows)
-    print(f"\n{title}\n{'-' * len(title)}", flush=True)
-    for key, value in rows:
-        print(f"  {key:<{width}}  {value}", flush=True)
-
 
 def seconds(value: float) -> str:
     if value < 0.001:

@@ -42,6 +42,7 @@ if str(REPO) not in sys.path:
 
 import feedparser  # noqa: E402
 
+from bench.report import print_table  # noqa: E402
 from bench.server import Page, serve_in_subprocess  # noqa: E402
 from bench.synthetic import FrenchText, SyntheticFeed, build_article, build_feeds, history_by_week  # noqa: E402
 from config import load_config  # noqa: E402
@@ -104,13 +105,6 @@ class StoreRun:
 
 
 # Output -------------------------------------------------------------------------
-
-def print_table(title: str, rows: list[tuple[str, str]]) -> None:
-    width = max(len(k) for k, _ in rows)
-    print(f"\n{title}\n{'-' * len(title)}")
-    for key, value in rows:
-        print(f"  {key:<{width}}  {value}")
-
 
 def print_grid(title: str, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]

@@ -44,7 +44,7 @@ class LockProbe:
             while not self._stop.wait(self.interval) and time.monotonic() < deadline:
                 now = time.monotonic()
                 self.samples += 1
-                if self._try_lock(fd):
+                if lock_free(fd):
                     if busy_since is not None:
                         self.longest_wait = max(self.longest_wait, now - busy_since)
                     busy_since = None
@@ -56,15 +56,6 @@ class LockProbe:
         finally:
             os.close(fd)
 
-    @staticmethod
-    def _try_lock(fd: int) -> bool:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        return True
-
     def __enter__(self) -> "LockProbe":
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._thread.start()
@@ -73,3 +64,13 @@ class LockProbe:
     def __exit__(self, *exc) -> None:
         self._stop.set()
         self._thread.join(timeout=5)
+
+
+def lock_free(fd: int) -> bool:
+    """True when the lock could be taken (and is released again at once)."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    fcntl.flock(fd, fcntl.LOCK_UN)
+    return True

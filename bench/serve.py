@@ -34,7 +34,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import dataclasses
-import fcntl
 import datetime as dt
 import gc
 import io
@@ -63,8 +62,9 @@ sys.path[:] = [str(REPO)] + [p for p in sys.path if Path(p or ".").resolve() not
 import telegram  # noqa: E402
 from tinydb.table import Document  # noqa: E402
 
+from bench.report import print_table  # noqa: E402
 from bench.digest_data import FEED_NAMES, mixed_subscribers  # noqa: E402
-from bench.lock_probe import LockProbe  # noqa: E402
+from bench.lock_probe import LockProbe, lock_free  # noqa: E402
 from bench.serve_data import year_history  # noqa: E402
 from bench.server import Page, serve_in_subprocess  # noqa: E402
 from bench.synthetic import build_feeds  # noqa: E402
@@ -93,13 +93,6 @@ REPLY_METHODS = ("sendMessage", "editMessageText")
 
 
 # Output -------------------------------------------------------------------------------------
-
-def print_table(title: str, rows: list[tuple[str, str]]) -> None:
-    width = max(len(k) for k, _ in rows)
-    print(f"\n{title}\n{'-' * len(title)}", flush=True)
-    for key, value in rows:
-        print(f"  {key:<{width}}  {value}", flush=True)
-
 
 def ms(value: float) -> str:
     return f"{value * 1000:,.0f} ms" if value >= 0.1 else f"{value * 1000:.1f} ms"
@@ -297,15 +290,6 @@ def send_command(fake: FakeBotAPI, chat_id: int, text: str) -> Sample:
     return sample
 
 
-def lock_busy(fd: int) -> bool:
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    fcntl.flock(fd, fcntl.LOCK_UN)
-    return False
-
-
 def command_while_locked(fake: FakeBotAPI, data_dir: Path, chat_id: int, text: str, watcher: "StderrWatcher",
                          held_for: float = 0.3) -> Sample | None:
     """Push `text` once the store's writer lock has been held for `held_for` seconds by the
@@ -316,7 +300,7 @@ def command_while_locked(fake: FakeBotAPI, data_dir: Path, chat_id: int, text: s
         busy_since = None
         while time.monotonic() < deadline and not watcher.fetch_done.is_set():
             now = time.monotonic()
-            if lock_busy(fd):
+            if not lock_free(fd):
                 busy_since = busy_since or now
                 if now - busy_since >= held_for:
                     break
