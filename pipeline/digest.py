@@ -20,6 +20,7 @@ from digest.view import digest_view
 from delivery.email.message import build_email
 from delivery.email.sender import EmailResult, OutgoingEmail, send_emails
 from store import Delivery, Store, Subscriber
+from store.deliveries import FINAL_STATES
 
 
 class DeliveryUnavailable(Exception):
@@ -119,7 +120,7 @@ def send_week(config: Config, store: Store, week: str, now: dt.datetime | None =
     if not store.deliveries.begin_send():
         raise DeliveryUnavailable("another digest send is running on this data dir; try again when it ends")
     try:
-        telegram_items, email_items, records = _prepare(config, store, week, now, report)
+        week_digest, telegram_items, email_items, records = _prepare(config, store, week, now, report)
         if telegram_items:
             _deliver_telegram(config, store, token, telegram_items, records, report, now, telegram_sender)
         if email_items:
@@ -127,10 +128,9 @@ def send_week(config: Config, store: Store, week: str, now: dt.datetime | None =
         store.deliveries.close_journal()
         with store.writing():
             _deactivate(store, report.telegram.deactivated)
-            if all(r.state in ("sent", "failed", "empty") for r in records.values()):
+            if all(r.state in FINAL_STATES for r in records.values()):
                 store.deliveries.set_last_week_sent(max(week, store.deliveries.last_week_sent() or ""))
-        report.archive = write_archive(config.data_dir / "web", build_week(store, week, config.timezone),
-                                       config.web.base_url, now)
+        report.archive = write_archive(config.data_dir / "web", week_digest, config.web.base_url, now)
     finally:
         store.deliveries.close_journal()
         store.deliveries.end_send()
@@ -154,7 +154,7 @@ def _prepare(config: Config, store: Store, week: str, now: dt.datetime, report: 
             record = ledger.get(subscriber.id) or Delivery(week=week, subscriber=subscriber.id,
                                                            channel=subscriber.channel)
             records[subscriber.id] = record
-            if record.state in ("sent", "failed", "empty"):
+            if record.state in FINAL_STATES:
                 channel.skipped += 1
                 continue
             if record.state == "retry" and record.attempts >= MAX_ATTEMPTS[subscriber.channel](config):
@@ -172,7 +172,7 @@ def _prepare(config: Config, store: Store, week: str, now: dt.datetime, report: 
             changed.append(record)
             (telegram_items if subscriber.channel == "telegram" else email_items).append((subscriber, digest))
         store.deliveries.put_many(changed)
-    return telegram_items, email_items, records
+    return week_digest, telegram_items, email_items, records
 
 
 MAX_ATTEMPTS = {"email": lambda config: config.email.max_attempts,

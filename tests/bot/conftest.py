@@ -8,6 +8,7 @@ import pytest
 
 from bot.app import build_application
 from config import load_config
+from tests.digest.helpers import email_toml
 from tests.bot.harness import RunningBot
 from tests.fakes.bot_api import TEST_TOKEN, FakeBotAPI
 
@@ -60,14 +61,7 @@ def bot_config(tmp_path, monkeypatch, fake):
             moderators = [{MODERATOR}, {OTHER_MODERATOR}]
             """)
         if smtp_port:
-            text += textwrap.dedent(f"""
-                [email]
-                host = "127.0.0.1"
-                port = {smtp_port}
-                security = "none"
-                from_address = "veille@vigie.example.org"
-                timeout = 5
-                """)
+            text += email_toml(smtp_port, unsubscribe_mailto=False)
         (tmp_path / "config.toml").write_text(text + FEEDS, encoding="utf-8")
         return load_config(tmp_path / "config.toml")
     return make

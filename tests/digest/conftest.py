@@ -1,8 +1,8 @@
-import textwrap
 
 import pytest
 
 from config import load_config
+from tests.digest.helpers import email_toml
 
 
 @pytest.fixture
@@ -11,15 +11,7 @@ def digest_config(tmp_path, monkeypatch):
     def make(smtp_port=None, bot_url=None, base_url="https://veille.example.org", extra=""):
         text = '[vigie]\ndata_dir = "data"\n'
         if smtp_port:
-            text += textwrap.dedent(f"""
-                [email]
-                host = "127.0.0.1"
-                port = {smtp_port}
-                security = "none"
-                from_address = "veille@vigie.example.org"
-                unsubscribe_mailto = "desabonnement@vigie.example.org"
-                timeout = 5
-                """)
+            text += email_toml(smtp_port)
         if bot_url:
             monkeypatch.setenv("VIGIE_TEST_TOKEN", "123:TEST")
             text += f'\n[telegram]\ntoken_env = "VIGIE_TEST_TOKEN"\nbase_url = "{bot_url}/bot"\n' \
