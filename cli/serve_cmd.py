@@ -41,7 +41,7 @@ def add_jobs(scheduler: AsyncIOScheduler, config, store, fetch_at_start: bool = 
     digest_lock = asyncio.Lock()
 
     async def fetch() -> None:
-        await asyncio.to_thread(fetch_job, config, store, busy)
+        await asyncio.to_thread(fetch_job, config, busy)
 
     async def digest() -> None:
         async with digest_lock:

@@ -22,9 +22,8 @@ log = logging.getLogger("vigie.jobs")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-def fetch_job(config: Config, store: Store | None, busy: threading.Lock) -> list[FeedReport] | None:
-    """One fetch cycle over every enabled source; skipped if one is already running.
-    (`store` is unused: the job opens its own, so the bot's caches are never touched.)"""
+def fetch_job(config: Config, busy: threading.Lock) -> list[FeedReport] | None:
+    """One fetch cycle over every enabled source; skipped if one is already running."""
     if not busy.acquire(blocking=False):
         log.warning("fetch skipped: the previous fetch is still running")
         return None

@@ -9,10 +9,12 @@ message a person can act on.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import email.utils
 import time
 import zlib
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
@@ -254,14 +256,12 @@ def _retry_after_seconds(value: str | None) -> float | None:
         return None
     if when is None:
         return None
-    import datetime as dt
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.timezone.utc)
     return max(0.0, (when - dt.datetime.now(dt.timezone.utc)).total_seconds())
 
 
 def _reason(status: int) -> str:
-    from http import HTTPStatus
     try:
         return HTTPStatus(status).phrase
     except ValueError:

@@ -22,7 +22,7 @@ from tinydb.table import Document
 
 from domain.article import Article
 from store.database import open_db, storage_of
-from store.storage import _signature, remove_stale_temp_files
+from store.storage import file_signature, remove_stale_temp_files
 
 TABLE = "articles"
 _SEGMENT = re.compile(r"^(\d{4})-(\d{2})-(\d{2})\.json$")
@@ -101,7 +101,7 @@ class ArticleStore:
         members: dict[str, list[str]] = defaultdict(list)
         signatures: dict[str, tuple] = {}
         for segment in self.segments():
-            sig = _signature(self._path(segment))
+            sig = file_signature(self._path(segment))
             seg_ids = self._cached_ids(segment, sig) if segment not in self._dbs else None
             if seg_ids is None:
                 hot = segment_day(segment) >= dt.date.today() - dt.timedelta(days=HOT_DAYS)
@@ -206,7 +206,7 @@ class ArticleStore:
         for segment, db in self._dbs.items():
             storage = storage_of(db)
             if storage.flush():
-                self._signatures[segment] = _signature(self._path(segment))
+                self._signatures[segment] = file_signature(self._path(segment))
                 self._stale_index.add(segment)
         self._write_index()
 

@@ -22,7 +22,7 @@ class StorageCorrupt(Exception):
     """A data file that cannot be parsed (never produced by this storage itself)."""
 
 
-def _signature(path: Path) -> tuple[int, int, int] | None:
+def file_signature(path: Path) -> tuple[int, int, int] | None:
     try:
         st = path.stat()
     except FileNotFoundError:
@@ -93,13 +93,13 @@ class AtomicJSONStorage(Storage):
         if not self._dirty or self._data is None:
             return False
         atomic_write_bytes(self.path, orjson.dumps(self._data))
-        self._loaded_signature = _signature(self.path)
+        self._loaded_signature = file_signature(self.path)
         self._dirty = False
         return True
 
     def changed_on_disk(self) -> bool:
         """True when another process replaced the file since we loaded it."""
-        return self._data is not None and _signature(self.path) != self._loaded_signature
+        return self._data is not None and file_signature(self.path) != self._loaded_signature
 
     def reload(self) -> None:
         """Drop the in-memory copy (pending changes included); next read loads the file."""
@@ -107,7 +107,7 @@ class AtomicJSONStorage(Storage):
         self._dirty = False
 
     def _load(self) -> None:
-        signature = _signature(self.path)
+        signature = file_signature(self.path)
         if signature is None or signature[1] == 0:
             self._data = None
             self._loaded_signature = signature
