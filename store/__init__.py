@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Iterator
 
 from store.articles import ArticleStore
+from store.database import discard_changes
 from store.deliveries import Delivery, DeliveryStore
 from store.feeds import FeedState, FeedStateStore
 from store.lock import StoreLock
@@ -34,10 +35,17 @@ class Store:
 
     @contextlib.contextmanager
     def writing(self) -> Iterator["Store"]:
-        """Hold the writer lock, refresh from disk, and flush everything on success."""
+        """Hold the writer lock, refresh from disk, and flush everything on success.
+
+        An exception inside the block discards every change not flushed yet (then
+        propagates): nothing of it is written, now or by a later write."""
         with self.lock:
             self.refresh()
-            yield self
+            try:
+                yield self
+            except BaseException:
+                self.discard()
+                raise
             self.flush()
 
     def _small_stores(self):
@@ -48,6 +56,14 @@ class Store:
         for small in self._small_stores():
             if small.storage.changed_on_disk():
                 small.storage.reload()
+                small.clear_cache()
+
+    def discard(self) -> None:
+        """Drop pending changes; the next reads see the files as last written."""
+        with self.lock:
+            self.articles.discard()
+            for small in self._small_stores():
+                discard_changes(small.db)
                 small.clear_cache()
 
     def flush(self) -> None:

@@ -210,6 +210,14 @@ class ArticleStore:
                 self._stale_index.add(segment)
         self._write_index()
 
+    def discard(self) -> None:
+        """Forget the changes not flushed yet (day files and index are read again)."""
+        dirty = [s for s, db in self._dbs.items() if storage_of(db).dirty]
+        for segment in dirty:
+            del self._dbs[segment]
+        if dirty:
+            self._ids = None
+
     def refresh(self) -> None:
         """Forget what another process changed on disk since we read it."""
         stale = [s for s, db in self._dbs.items() if storage_of(db).changed_on_disk()]

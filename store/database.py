@@ -32,6 +32,18 @@ def open_db(path: Path, kind: str) -> TinyDB:
     return db
 
 
+def discard_changes(db: TinyDB) -> None:
+    """Forget the changes not flushed yet: the next read sees the file as last written.
+    A file never written keeps only its schema stamp (written with the next flush)."""
+    storage = storage_of(db)
+    if not storage.dirty:
+        return
+    stamp = (storage.read() or {}).get(META_TABLE)
+    storage.reload()
+    if storage.read() is None and stamp is not None:
+        storage.write({META_TABLE: stamp})
+
+
 def storage_of(db: TinyDB) -> AtomicJSONStorage:
     return db.storage  # type: ignore[return-value]
 
