@@ -20,7 +20,7 @@ from digest.view import digest_view
 from delivery.email.message import build_email
 from delivery.email.sender import EmailResult, OutgoingEmail, send_emails
 from store import Delivery, Store, Subscriber
-from store.deliveries import FINAL_STATES
+from store.deliveries import FINAL_STATES, with_part
 
 
 class DeliveryUnavailable(Exception):
@@ -207,20 +207,26 @@ def _deliver_telegram(config, store, token, items, records, report, now, sender=
                                 base_file_url=config.telegram.base_file_url,
                                 max_retries=config.telegram.max_retries,
                                 overall_max_rate=config.telegram.rate)
+    # a digest cut short by a kill or a transient failure resumes after its last confirmed part
     digests = [TelegramDigest(key=sub.id, chat_id=_chat_id(sub.address),
-                              messages=telegram_messages(digest_view(digest, archive_url(config, digest.week.week))))
+                              messages=telegram_messages(digest_view(digest, archive_url(config, digest.week.week))),
+                              start=len(records[sub.id].message_ids))
                for sub, digest in items]
+
+    def on_message(key: str, part: int, message_id: int) -> None:
+        record = records[key]
+        record.message_ids = with_part(record.message_ids, part, message_id)
+        store.deliveries.record_part(record.week, record.subscriber, part, message_id)
 
     def on_result(result) -> None:
         record = records[result.key]
-        ok = result.ok or bool(result.message_ids)   # a partial send counts as sent: never resend the start
-        _outcome(record, ok, result.error, result.transient and not result.message_ids, now)
+        _outcome(record, result.ok, result.error, result.transient, now)
         store.deliveries.record(record)
         _count(report.telegram, record)
         if result.blocked:
             report.telegram.deactivated.append(result.key)
 
-    asyncio.run((sender or send_digests)(settings, digests, on_result=on_result))
+    asyncio.run((sender or send_digests)(settings, digests, on_result=on_result, on_message=on_message))
 
 
 def _count(channel: ChannelReport, record: Delivery) -> None:

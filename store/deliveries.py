@@ -4,18 +4,20 @@ States: `pending` (to send), `sent`, `retry` (transient failure, tried again on 
 run until the attempts run out), `failed` (permanent failure or out of attempts),
 `empty` (nothing for this subscriber that week).
 
-Records are created in one TinyDB write before a batch starts. Each outcome is then
-appended to `deliveries.journal` the moment the server confirmed it (one small
+Records are created in one TinyDB write before a batch starts. Each outcome, and each
+Telegram message of a digest (week and subscriber, part number, Telegram message_id), is
+then appended to `deliveries.journal` the moment the server confirmed it (one small
 `write`, which survives a killed process; fsync'ed at the end of the batch and every
 second), and the journal is folded into TinyDB when the batch ends or at the next
-start. A run killed at any point and run again sends exactly what was not confirmed.
+start. A run killed at any point and run again sends exactly what was not confirmed:
+a Telegram digest resumes after its last confirmed part (`Delivery.message_ids`).
 """
 from __future__ import annotations
 
 import fcntl
 import os
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import orjson
@@ -24,6 +26,7 @@ from tinydb import Query
 from store.database import open_db, record_from_doc, storage_of
 
 FINAL_STATES = ("sent", "failed", "empty")
+PART = "part"             # journal lines of one confirmed Telegram message
 JOURNAL_FSYNC_SECONDS = 1.0
 
 
@@ -37,6 +40,7 @@ class Delivery:
     last_error: str | None = None
     updated: str = ""
     stories: int = 0          # stories in this subscriber's digest
+    message_ids: list[int] = field(default_factory=list)   # Telegram: confirmed parts, in order
 
     @property
     def key(self) -> str:
@@ -91,9 +95,18 @@ class DeliveryStore:
     # Journal -----------------------------------------------------------------
     def record(self, delivery: Delivery) -> None:
         """Append one outcome to the journal, durable against a killed process at once."""
+        self._append(asdict(delivery))
+
+    def record_part(self, week: str, subscriber: str, part: int, message_id: int) -> None:
+        """Append one confirmed Telegram message (part `part`, from 0) of a digest."""
+        self._append({"kind": PART, "week": week, "subscriber": subscriber, "part": part,
+                      "message_id": message_id})
+
+    def _append(self, doc: dict) -> None:
+        """One `write` of one line: a killed process leaves whole lines or a cut last line."""
         if self._journal_fd is None:
             self._journal_fd = os.open(self.journal_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        os.write(self._journal_fd, orjson.dumps(asdict(delivery)) + b"\n")
+        os.write(self._journal_fd, orjson.dumps(doc) + b"\n")
         now = time.monotonic()
         if now - self._last_fsync > JOURNAL_FSYNC_SECONDS:
             os.fsync(self._journal_fd)
@@ -107,15 +120,26 @@ class DeliveryStore:
             raw = self.journal_path.read_bytes()
         except FileNotFoundError:
             return 0
-        records = []
+        records: dict[str, Delivery] = {}
+        lines = 0
         for line in raw.splitlines():
             try:
-                records.append(_from_doc(orjson.loads(line)))
-            except (orjson.JSONDecodeError, TypeError):
+                doc = orjson.loads(line)
+                if doc.get("kind") == PART:
+                    key = f"{doc['week']}/{doc['subscriber']}"
+                    record = records.get(key) or self.get(doc["week"], doc["subscriber"])
+                    if record is None:
+                        continue
+                    record.message_ids = with_part(record.message_ids, int(doc["part"]), int(doc["message_id"]))
+                else:
+                    record = _from_doc(doc)
+            except (orjson.JSONDecodeError, TypeError, KeyError, ValueError, AttributeError):
                 continue  # a line cut by a crash: its outcome was not confirmed
+            records[record.key] = record
+            lines += 1
         if records:
-            self.put_many(records)
-        return len(records)
+            self.put_many(list(records.values()))
+        return lines
 
     def close_journal(self) -> None:
         """The sender is done appending: the journal may now be folded by `flush`."""
@@ -178,6 +202,16 @@ class DeliveryStore:
     def clear_cache(self) -> None:
         self.table.clear_cache()
         self.meta.clear_cache()
+
+
+def with_part(message_ids: list[int], part: int, message_id: int) -> list[int]:
+    """`message_ids` with part number `part` (from 0) confirmed as `message_id`."""
+    ids = list(message_ids)
+    if part < len(ids):
+        ids[part] = message_id
+    else:
+        ids.append(message_id)  # parts are confirmed in order: part == len(ids)
+    return ids
 
 
 def _from_doc(doc) -> Delivery:

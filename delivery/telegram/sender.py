@@ -2,8 +2,15 @@
 
 `send_digests` sends each digest's messages in order to its chat (HTML, link previews
 off), many chats at once (bounded by ``concurrency``), while one `AIORateLimiter` keeps
-the whole bot under ``overall_max_rate`` messages per second. The outcome of each digest
-is handed to ``on_result`` the moment it is known, so the caller can record it at once.
+the whole bot under ``overall_max_rate`` messages per second. Each confirmed message is
+handed to ``on_message`` and the outcome of each digest to ``on_result`` the moment they
+are known, so the caller can record them at once.
+
+Resuming after a crash: at most ``max_in_flight`` (default 1) ``sendMessage`` requests are
+outstanding at any instant, and ``on_message`` runs before the next request may start. A
+caller that journals each confirmed message in ``on_message`` therefore loses track of at
+most ``max_in_flight`` delivered messages when the process is killed; it resumes a digest
+with ``TelegramDigest.start`` = the number of parts it had confirmed.
 
 Failure policy, per message:
 
@@ -21,9 +28,8 @@ Failure policy, per message:
 
 Partial digests: messages go out in order and stop at the first failure. If a later
 message fails after earlier ones were delivered, the result is ``ok=False`` with the
-error and the ``message_ids`` of the messages already delivered. The caller must treat
-such a partial as *sent with an error* and never send it again (re-sending would repeat
-the first parts); only a failure with no ``message_ids`` can be retried as a whole.
+error and the ``message_ids`` of the messages delivered by this call. A retry must resume
+after them (``start``), never send the digest from its first part again.
 """
 from __future__ import annotations
 
@@ -57,6 +63,7 @@ class TelegramSettings:
     max_retry_after_wait: float = 60.0  # a longer retry_after is a transient failure at once
     network_retries: int = 2        # retries on TimedOut / NetworkError
     network_backoff: float = 1.0    # first backoff, doubled each retry, seconds
+    max_in_flight: int = 1          # sendMessage requests outstanding at once: what a kill may repeat
 
 
 @dataclass
@@ -64,6 +71,7 @@ class TelegramDigest:
     key: str                        # ledger key, opaque here
     chat_id: int | str
     messages: list[str]             # rendered HTML (parse_mode HTML), each <= 4096 chars
+    start: int = 0                  # parts delivered by an earlier run: messages[start:] are sent
 
 
 @dataclass
@@ -73,7 +81,10 @@ class TelegramResult:
     error: str | None = None
     blocked: bool = False           # Forbidden: the caller marks the subscriber inactive
     transient: bool = False         # worth retrying later (network, flood control, 5xx)
-    message_ids: list[int] = field(default_factory=list)  # delivered messages, in order
+    message_ids: list[int] = field(default_factory=list)  # messages delivered by this call, in order
+
+
+MessageCallback = Callable[[str, int, int], None]   # (digest key, part number from 0, message_id)
 
 
 def build_bot(settings: TelegramSettings, *, connection_pool_size: int = 32) -> ExtBot:
@@ -113,7 +124,8 @@ def build_bot(settings: TelegramSettings, *, connection_pool_size: int = 32) -> 
 
 async def send_digests(settings: TelegramSettings, digests: list[TelegramDigest],
                        on_result: Callable[[TelegramResult], None] | None = None,
-                       concurrency: int = 30, *, bot: Bot | None = None) -> list[TelegramResult]:
+                       concurrency: int = 30, *, bot: Bot | None = None,
+                       on_message: MessageCallback | None = None) -> list[TelegramResult]:
     """Send every digest; return one `TelegramResult` per digest, in input order.
 
     ``on_result(result)`` is called from the event loop (synchronously, it may block
@@ -121,6 +133,11 @@ async def send_digests(settings: TelegramSettings, digests: list[TelegramDigest]
     If it raises, no further digest is started, digests in flight are finished (their
     results are still offered to ``on_result``, whose later errors are only logged), and
     the first exception is re-raised.
+
+    ``on_message(key, part, message_id)`` is called (synchronously, before any other
+    message may be sent when ``max_in_flight`` is 1) for each message Telegram confirmed;
+    ``part`` counts from 0 over the whole digest, ``start`` included. If it raises, no
+    further message is sent and the exception is re-raised.
 
     Up to ``concurrency`` digests are in flight at once; digests for the same chat are
     sent one after the other, in input order.
@@ -134,27 +151,31 @@ async def send_digests(settings: TelegramSettings, digests: list[TelegramDigest]
     if not digests:
         return []
     if bot is not None:
-        return await _send_all(bot, settings, digests, on_result, concurrency)
+        return await _send_all(bot, settings, digests, on_result, concurrency, on_message)
     own_bot = build_bot(settings, connection_pool_size=max(concurrency, 1) + 2)
     async with own_bot:
-        return await _send_all(own_bot, settings, digests, on_result, concurrency)
+        return await _send_all(own_bot, settings, digests, on_result, concurrency, on_message)
 
 
 async def _send_all(bot: Bot, settings: TelegramSettings, digests: list[TelegramDigest],
                     on_result: Callable[[TelegramResult], None] | None,
-                    concurrency: int) -> list[TelegramResult]:
+                    concurrency: int, on_message: MessageCallback | None) -> list[TelegramResult]:
     results: list[TelegramResult | None] = [None] * len(digests)
     chat_locks: dict[int | str, asyncio.Lock] = {}
     todo = iter(enumerate(digests))     # shared by the workers: each digest is taken once
     callback_errors: list[Exception] = []
+    gate = _Gate(asyncio.Semaphore(max(1, settings.max_in_flight)), on_message)
 
     async def worker() -> None:
         for index, digest in todo:
-            if callback_errors:
+            if callback_errors or gate.error is not None:
                 return
             lock = chat_locks.setdefault(_chat_key(digest.chat_id), asyncio.Lock())
-            async with lock:
-                result = await _deliver(bot, settings, digest)
+            try:
+                async with lock:
+                    result = await _deliver(bot, settings, digest, gate)
+            except _Halted:
+                return
             results[index] = result
             if on_result is None:
                 continue
@@ -168,18 +189,48 @@ async def _send_all(bot: Bot, settings: TelegramSettings, digests: list[Telegram
 
     workers = max(1, min(concurrency, len(digests)))
     await asyncio.gather(*(worker() for _ in range(workers)))
+    if gate.error is not None:
+        raise gate.error
     if callback_errors:
         raise callback_errors[0]
     return [r for r in results if r is not None]
 
 
-async def _deliver(bot: Bot, settings: TelegramSettings, digest: TelegramDigest) -> TelegramResult:
-    """Send one digest's messages in order; stop at the first failure."""
+class _Halted(Exception):
+    """``on_message`` failed: the caller cannot record deliveries, nothing more is sent."""
+
+
+@dataclass
+class _Gate:
+    """The in-flight slots, and the ``on_message`` call made before a slot is released."""
+    slots: asyncio.Semaphore
+    on_message: MessageCallback | None
+    error: Exception | None = None       # the first on_message failure, re-raised at the end
+
+    async def send(self, bot: Bot, settings: TelegramSettings, digest: TelegramDigest, part: int) -> Message:
+        async with self.slots:
+            if self.error is not None:
+                raise _Halted
+            message = await _send_message(bot, settings, digest.chat_id, digest.messages[part])
+            if self.on_message is not None:
+                try:
+                    self.on_message(digest.key, part, message.message_id)
+                except Exception as exc:  # noqa: BLE001 - re-raised by send_digests
+                    self.error = exc
+                    raise _Halted from exc
+            return message
+
+
+async def _deliver(bot: Bot, settings: TelegramSettings, digest: TelegramDigest,
+                   gate: _Gate) -> TelegramResult:
+    """Send one digest's messages from ``digest.start`` in order; stop at the first failure."""
     sent: list[int] = []
     try:
-        for text in digest.messages:
-            message = await _send_message(bot, settings, digest.chat_id, text)
+        for part in range(digest.start, len(digest.messages)):
+            message = await gate.send(bot, settings, digest, part)
             sent.append(message.message_id)
+    except _Halted:
+        raise
     except Forbidden as exc:
         return TelegramResult(digest.key, False, _describe(exc), blocked=True, message_ids=sent)
     except (BadRequest, ChatMigrated) as exc:     # BadRequest before its base NetworkError
