@@ -135,6 +135,7 @@ def write_config(folder: Path, feeds: list[SyntheticFeed], ports: dict[str, int]
     lines = ["[vigie]", 'data_dir = "data"', "", "[fetch]",
              'user_agent = "Vigie-bench/0.1 (+mailto:bench@example.org)"',
              "per_host_delay = 0", "respect_robots = true", "concurrency = 8", "retries = 0",
+             "allow_private_addresses = true",
              "connect_timeout = 5", "read_timeout = 15", "total_timeout = 60",
              f"max_entries_per_feed = {max(200, entries)}", ""]
     for feed in feeds:

@@ -126,7 +126,7 @@ def toml_string(value: str) -> str:
 def write_config(folder: Path, documents: list[Document], server: StaticServer) -> Path:
     lines = ["[vigie]", 'data_dir = "data"', "", "[fetch]",
              'user_agent = "Vigie-robustness/0.1 (+mailto:bench@example.org)"',
-             "per_host_delay = 0", "respect_robots = true", "retries = 0",
+             "per_host_delay = 0", "respect_robots = true", "retries = 0", "allow_private_addresses = true",
              "connect_timeout = 2", "read_timeout = 5", "total_timeout = 10", ""]
     for doc in documents:
         lines += ["[[feeds]]", f"name = {toml_string(doc.name)}",

@@ -182,7 +182,8 @@ def write_config(folder: Path, fake: FakeBotAPI, feed_urls: list[tuple[str, str]
     lines = ["[vigie]", 'data_dir = "data"', 'timezone = "Europe/Paris"', "",
              "[telegram]", f'token_env = "{TOKEN_ENV}"', f'base_url = "{fake.url}/bot"',
              f'base_file_url = "{fake.url}/file/bot"', f"moderators = [{MODERATOR}]", "",
-             "[digest]", f'send_weekday = "{send_day}"', 'send_time = "08:00"', "fetch_every_hours = 6", ""]
+             "[digest]", f'send_weekday = "{send_day}"', 'send_time = "08:00"', "fetch_every_hours = 6", "",
+             "[fetch]", "allow_private_addresses = true", ""]
     for n, (name, url) in enumerate(feed_urls):
         lines += ["[[feeds]]", f'name = "{name}"', f'url = "{url}"', 'kind = "rss"']
         if n % 3 == 0:

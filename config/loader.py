@@ -5,6 +5,7 @@ who adds a feed sees at once which line to fix. Nothing downstream re-validates.
 """
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import fields
@@ -24,9 +25,37 @@ class ConfigError(Exception):
 
 
 _KNOWN_SECTIONS = {"vigie", "fetch", "store", "feeds", "digest", "telegram", "email", "web"}
-_FEED_KEYS = {"name", "url", "kind", "region", "selectors", "enabled"}
+_FEED_KEYS = {"name", "url", "kind", "region", "selectors", "enabled", "allow_private"}
 _SELECTOR_KEYS = {"items", "link", "title", "date"}
 _KINDS = ("rss", "html")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")   # no setting spans lines (headers, logs)
+
+# (lowest, highest, lowest excluded) per numeric setting: a typo such as 0 or 10**12
+# stops Vigie at start rather than making it fetch every second or never.
+_BOUNDS: dict[tuple[str, str], tuple[float, float, bool]] = {
+    ("fetch", "connect_timeout"): (0, 600, True),
+    ("fetch", "read_timeout"): (0, 3600, True),
+    ("fetch", "total_timeout"): (0, 3600, True),
+    ("fetch", "source_timeout"): (0, 86400, True),
+    ("fetch", "cycle_timeout"): (0, 86400, True),
+    ("fetch", "max_body_bytes"): (1024, 1_000_000_000, False),
+    ("fetch", "max_redirects"): (0, 30, False),
+    ("fetch", "concurrency"): (1, 256, False),
+    ("fetch", "per_host_delay"): (0, 3600, False),
+    ("fetch", "retries"): (0, 10, False),
+    ("fetch", "backoff"): (0, 600, False),
+    ("fetch", "max_retry_after"): (0, 86400, False),
+    ("fetch", "max_entries_per_feed"): (1, 100_000, False),
+    ("fetch", "max_pages_per_source"): (0, 10_000, False),
+    ("store", "retention_days"): (1, 36500, False),
+    ("telegram", "max_retries"): (0, 100, False),
+    ("telegram", "rate"): (0, 1000, True),
+    ("email", "port"): (1, 65535, False),
+    ("email", "max_attempts"): (1, 100, False),
+    ("email", "timeout"): (0, 3600, True),
+    ("digest", "agenda_days"): (0, 3660, False),
+    ("digest", "fetch_every_hours"): (0.1, 24 * 31, False),
+}
 
 
 class _Lines:
@@ -90,12 +119,17 @@ def _build(path: Path, text: str, raw: dict[str, Any], data_dir_override) -> Con
     _check_keys(vigie, {"data_dir", "timezone"}, "[vigie]", lines.header("vigie"), lines, fail)
     timezone = vigie.get("timezone", "Europe/Paris")
     _check_timezone(timezone, lines.key(lines.header("vigie"), "timezone"), fail)
+    data_dir_line = lines.key(lines.header("vigie"), "data_dir")
     if data_dir_override is not None:
         data_dir = Path(data_dir_override)
     else:
-        data_dir = Path(vigie.get("data_dir", "data"))
+        raw_dir = vigie.get("data_dir", "data")
+        if not isinstance(raw_dir, str) or not raw_dir.strip() or _CONTROL.search(raw_dir):
+            fail(data_dir_line, f"[vigie] data_dir must be a folder path, got {raw_dir!r}")
+        data_dir = Path(raw_dir)
         if not data_dir.is_absolute():
             data_dir = path.parent / data_dir
+    _check_data_dir(data_dir, 0 if data_dir_override is not None else data_dir_line, fail)
 
     fetch = _settings(FetchSettings, _table(raw, "fetch", lines, fail), "fetch", lines, fail)
     store = _settings(StoreSettings, _table(raw, "store", lines, fail), "store", lines, fail)
@@ -106,6 +140,16 @@ def _build(path: Path, text: str, raw: dict[str, Any], data_dir_override) -> Con
     feeds = _feeds(raw.get("feeds", []), lines, fail)
     return Config(path=path, data_dir=data_dir, timezone=timezone, fetch=fetch, store=store,
                   telegram=telegram, email=email, digest=digest, web=web, feeds=feeds)
+
+
+def _check_data_dir(data_dir: Path, line: int, fail) -> None:
+    """The data dir may not exist yet (it is created), but it cannot be a file."""
+    where = "[vigie] data_dir" if line else "--data-dir"
+    for folder in (data_dir, *data_dir.parents):
+        if folder.exists():
+            if not folder.is_dir():
+                fail(line, f"{where}: {folder} is a file, not a folder")
+            return
 
 
 def _table(raw, name, lines, fail) -> dict:
@@ -146,18 +190,24 @@ def _settings(cls, table: dict, section: str, lines: _Lines, fail):
         expected = types[key]
         line = lines.key(start, key)
         if expected in ("float", float):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+                    or value < 0:
                 fail(line, f"[{section}] {key} must be a non-negative number, got {value!r}")
             value = float(value)
+            _check_bounds(section, key, value, line, fail)
         elif expected in ("int", int):
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 fail(line, f"[{section}] {key} must be a non-negative integer, got {value!r}")
+            _check_bounds(section, key, value, line, fail)
         elif expected in ("bool", bool):
             if not isinstance(value, bool):
                 fail(line, f"[{section}] {key} must be true or false, got {value!r}")
         elif expected in ("str", str):
             if not isinstance(value, str):
                 fail(line, f"[{section}] {key} must be a string, got {value!r}")
+            if _CONTROL.search(value):
+                fail(line, f"[{section}] {key} must be one line without control characters "
+                           f"(no CR, LF, tab), got {value!r}")
         elif expected == "tuple[int, ...]":
             if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
                 fail(line, f"[{section}] {key} must be a list of numbers (Telegram user ids), got {value!r}")
@@ -166,6 +216,16 @@ def _settings(cls, table: dict, section: str, lines: _Lines, fail):
     settings = cls(**values)
     _check_section(section, settings, start, lines, fail)
     return settings
+
+
+def _check_bounds(section: str, key: str, value, line: int, fail) -> None:
+    bounds = _BOUNDS.get((section, key))
+    if bounds is None:
+        return
+    low, high, low_excluded = bounds
+    if value < low or value > high or (low_excluded and value == low):
+        lowest = f"more than {low:g}" if low_excluded else f"at least {low:g}"
+        fail(line, f"[{section}] {key} must be {lowest} and at most {high:g}, got {value!r}")
 
 
 def _check_section(section: str, settings, start: int, lines: _Lines, fail) -> None:
@@ -228,6 +288,8 @@ def _feeds(entries: Any, lines: _Lines, fail) -> tuple[FeedConfig, ...]:
                     + f"; allowed: {', '.join(sorted(_FEED_KEYS))}")
         if not isinstance(name, str) or not name.strip():
             bad(None, "name is missing (every feed needs a unique name)")
+        if _CONTROL.search(name):
+            bad("name", f"name must be one line without control characters, got {name!r}")
         name = name.strip()
         if name.casefold() in names:
             bad("name", f"duplicate name: already used by feeds[{names[name.casefold()]}]")
@@ -252,10 +314,13 @@ def _feeds(entries: Any, lines: _Lines, fail) -> tuple[FeedConfig, ...]:
         enabled = entry.get("enabled", True)
         if not isinstance(enabled, bool):
             bad("enabled", f"enabled must be true or false, got {enabled!r}")
+        allow_private = entry.get("allow_private", False)
+        if not isinstance(allow_private, bool):
+            bad("allow_private", f"allow_private must be true or false, got {allow_private!r}")
 
         selectors = _selectors(entry.get("selectors"), kind, bad)
         feeds.append(FeedConfig(name=name, url=url.strip(), kind=kind, region=region,
-                                selectors=selectors, enabled=enabled, line=start))
+                                selectors=selectors, enabled=enabled, allow_private=allow_private, line=start))
     return tuple(feeds)
 
 
@@ -267,7 +332,7 @@ def _check_url(url: str, bad) -> None:
         bad(f"invalid url {url!r}: {exc}")
     if parts.scheme not in ("http", "https"):
         bad(f"url must start with http:// or https://, got {url!r}")
-    if not parts.hostname or " " in url:
+    if not parts.hostname or " " in url or _CONTROL.search(url):
         bad(f"invalid url {url!r}")
 
 

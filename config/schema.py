@@ -23,6 +23,7 @@ class FeedConfig:
     region: str | None = None  # default region (ISO 3166-2:FR) or "FR"
     selectors: Selectors | None = None
     enabled: bool = True
+    allow_private: bool = False  # this feed's own host and port may be an internal address
     line: int = 0              # line of the [[feeds]] header in config.toml, for messages
 
 
@@ -42,6 +43,9 @@ class FetchSettings:
     respect_robots: bool = True
     max_entries_per_feed: int = 200
     max_pages_per_source: int = 30     # article pages fetched per HTML source and run
+    source_timeout: float = 300.0      # deadline of one source (feed, listing and its pages)
+    cycle_timeout: float = 1800.0      # deadline of a whole fetch cycle
+    allow_private_addresses: bool = False  # every feed URL's own host and port may be internal
 
 
 @dataclass(frozen=True)

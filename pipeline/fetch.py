@@ -1,4 +1,10 @@
-"""One fetch cycle: collect sources, label the new articles, store them in one batch."""
+"""One fetch cycle: collect sources; as each one finishes, label and store what it brought.
+
+A source's new articles and its feed state are committed in one short locked write as
+soon as it finishes (sources finishing meanwhile are committed together in the next
+write), so a slow source delays nobody and a process killed mid-cycle keeps every source
+already committed.
+"""
 from __future__ import annotations
 
 import asyncio
@@ -6,12 +12,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Callable
 
-import httpx
-
 from config.schema import Config, FeedConfig
 from domain.article import Article
 from scrapers.collect import SourceResult, collect_all
-from store import Store
+from store import Store, open_store
 
 
 @dataclass
@@ -40,24 +44,46 @@ def select_feeds(config: Config, names: list[str] | None) -> list[FeedConfig]:
 def run_fetch(config: Config, store: Store, feeds: list[FeedConfig],
               label: Callable[[list[Article], Store], None] | None = None,
               on_done: Callable[[SourceResult], None] | None = None,
-              now: dt.datetime | None = None,
-              transport: httpx.AsyncBaseTransport | None = None) -> list[FeedReport]:
-    """Fetch `feeds`, label what is new, then store it and each feed's state in one short
-    locked write. `store` should belong to this job alone (see pipeline.jobs.fetch_job):
-    reads happen without the lock."""
+              now: dt.datetime | None = None) -> list[FeedReport]:
+    """Fetch `feeds`; as sources finish, label what is new and store it with the feeds'
+    states in one short locked write. `store` should belong to this job alone (see
+    pipeline.jobs.fetch_job): while the cycle runs it is used by one worker thread only
+    (labelling reads it without the lock); `on_done` is called once a source is stored."""
     now = now or dt.datetime.now(dt.timezone.utc)
     states = {f.name: store.feeds.get(f.name) for f in feeds}
     horizon = (now - dt.timedelta(days=config.store.retention_days)).isoformat()
-    results = asyncio.run(collect_all(feeds, states, config.fetch, store.articles.__contains__,
-                                      now=now, on_done=on_done, transport=transport))
-    fresh = [a for r in results for a in r.articles if not a.published or a.published >= horizon]
-    unseen = list({a.id: a for a in fresh if a.id not in store.articles}.values())
-    if label is not None and unseen:
-        label(unseen, store)   # reads the store only: the writer lock is not held meanwhile
-    with store.writing():      # short: refresh, store what is still new, feed states
-        added = {a.id for a in store.articles.add(unseen)}
-        for result in results:
-            store.feeds.put(result.state)
+    known = open_store(store.data_dir).articles   # a copy of our own for the event loop's lookups
+    added: set[str] = set()
+
+    def commit(batch: list[SourceResult]) -> None:
+        fresh = [a for r in batch for a in r.articles if not a.published or a.published >= horizon]
+        unseen = list({a.id: a for a in fresh if a.id not in store.articles}.values())
+        if label is not None and unseen:
+            label(unseen, store)   # reads the store only: the writer lock is not held meanwhile
+        with store.writing():      # short: refresh, store what is still new, feed states
+            added.update(a.id for a in store.articles.add(unseen))
+            for result in batch:
+                store.feeds.put(result.state)
+
+    async def cycle() -> list[SourceResult]:
+        pending: list[SourceResult] = []
+        turn = asyncio.Lock()
+
+        async def finished(result: SourceResult) -> None:
+            pending.append(result)
+            async with turn:         # one commit at a time; whoever waited takes all that finished
+                if not pending:
+                    return
+                batch = pending[:]
+                pending.clear()
+                await asyncio.to_thread(commit, batch)
+                if on_done is not None:
+                    for done in batch:
+                        on_done(done)
+
+        return await collect_all(feeds, states, config.fetch, known.__contains__, now=now, on_done=finished)
+
+    results = asyncio.run(cycle())
     return [_report(r, added) for r in results]
 
 

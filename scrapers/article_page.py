@@ -7,9 +7,8 @@ from dataclasses import dataclass
 import trafilatura
 
 from scrapers.dates import parse_date_text
-from scrapers.sanitize import html_to_text, one_line
+from scrapers.sanitize import TEXT_MAX, clean_title, clip, html_to_text, strip_invisible
 
-TEXT_MAX = 20000
 _PUBLISHED = re.compile(r"(?:publi[ée]e?|mis en ligne|post[ée])\s+le\s+([^\n|]{6,60})", re.IGNORECASE)
 
 
@@ -26,11 +25,11 @@ def extract_article(body: bytes, url: str) -> PageContent:
         doc = trafilatura.bare_extraction(body, url=url, with_metadata=True, include_comments=False)
     except Exception:  # trafilatura on hostile markup: fall back to the plain text below
         doc = None
-    title = one_line(getattr(doc, "title", None) or "")
+    title = clean_title(getattr(doc, "title", None) or "")
     text = getattr(doc, "text", None) or ""
     if not text:
         text = html_to_text(body.decode("utf-8", "replace"))
-    text = html_to_text(text, TEXT_MAX) if "<" in text else text[:TEXT_MAX]
+    text = html_to_text(text, TEXT_MAX) if "<" in text else clip(strip_invisible(text), TEXT_MAX)
     published = None
     match = _PUBLISHED.search(text)
     if match:

@@ -12,11 +12,8 @@ from dataclasses import dataclass, field
 
 import feedparser
 
-from scrapers.sanitize import html_to_text, one_line
+from scrapers.sanitize import SUMMARY_MAX, TEXT_MAX, clean_title, html_to_text
 from scrapers.urls import is_web_url
-
-SUMMARY_MAX = 1500
-TEXT_MAX = 20000
 
 
 class ParseError(Exception):
@@ -59,7 +56,7 @@ def parse_feed(body: bytes, content_type: str, base_url: str, max_entries: int =
             raise ParseError("not an RSS or Atom feed (no feed element found)")
     feed_info = parsed.get("feed") or {}
     site_link = feed_info.get("link") if is_web_url(feed_info.get("link")) else None
-    result = ParsedFeed(title=one_line(html_to_text(feed_info.get("title", ""))),
+    result = ParsedFeed(title=clean_title(html_to_text(_str(feed_info.get("title")))),
                         site_link=site_link, entries=[],
                         warning=f"feed is not well-formed but was read anyway ({problem})" if problem else None)
     for raw in entries_raw[:max_entries]:
@@ -87,7 +84,7 @@ def _bozo_reason(parsed) -> str | None:
 
 def _entry(raw) -> FeedEntry | None:
     link = _link(raw)
-    title = one_line(html_to_text(_str(raw.get("title"))))
+    title = clean_title(html_to_text(_str(raw.get("title"))))
     summary = html_to_text(_str(raw.get("summary")), SUMMARY_MAX)
     text = ""
     for content in raw.get("content") or []:
@@ -101,7 +98,7 @@ def _entry(raw) -> FeedEntry | None:
     if not title and not link:
         return None
     if not title:
-        title = one_line(summary)[:120] or "(sans titre)"
+        title = clean_title(summary, 120) or "(sans titre)"
     guid = _str(raw.get("id")) or None
     return FeedEntry(link=link, title=title, summary=summary, text=text,
                      published=_timestamp(raw), guid=guid)

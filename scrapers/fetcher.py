@@ -1,10 +1,12 @@
 """Polite, bounded HTTP fetching with httpx.
 
-One request at a time per host with a delay between them, several hosts in parallel,
+One request at a time per origin (scheme, host, port) with a delay between them, several in parallel,
 robots.txt honoured, conditional GET, body capped while streaming (after decompression,
 which we do ourselves so a gzip bomb stops at the cap), retries with backoff on timeouts
-and 5xx, and Retry-After honoured on 429/503. Every failure becomes a `FetchError` with a
-message a person can act on.
+and 5xx, and Retry-After honoured on 429/503. Every connection goes through the address
+policy (`scrapers.addresses`, via `scrapers.guarded_transport`): no internal address is
+fetched, on the first request or on any redirect hop. Every failure becomes a `FetchError`
+with a message a person can act on.
 """
 from __future__ import annotations
 
@@ -21,16 +23,19 @@ from urllib.robotparser import RobotFileParser
 import httpx
 
 from config.schema import FetchSettings
+from scrapers.addresses import AddressPolicy, AddressRefused, Origin
+from scrapers.guarded_transport import GuardedTransport
 
 ROBOTS_MAX_BYTES = 512_000
 
 
 class FetchError(Exception):
-    def __init__(self, reason: str, status: int | None = None, retryable: bool = False):
+    def __init__(self, reason: str, status: int | None = None, retryable: bool = False, refused: bool = False):
         super().__init__(reason)
         self.reason = reason
         self.status = status
         self.retryable = retryable  # a transient network failure worth another attempt
+        self.refused = refused      # the address is internal: refused before any connection
 
 
 @dataclass
@@ -53,14 +58,17 @@ class _HostState:
     next_allowed: float = 0.0
     robots: RobotFileParser | None = None
     robots_checked: bool = False
+    robots_error: FetchError | None = None   # robots.txt answered 5xx: the whole host is off
 
 
 class Fetcher:
     """Use as `async with Fetcher(settings) as fetcher: await fetcher.get(url)`."""
 
-    def __init__(self, settings: FetchSettings, transport: httpx.AsyncBaseTransport | None = None):
+    def __init__(self, settings: FetchSettings, trusted: frozenset[Origin] = frozenset()):
+        """`trusted`: origins (host, port) of configured sources staff allowed on internal
+        addresses; every other host must resolve to public addresses only."""
         self.settings = settings
-        self._transport = transport
+        self._transport = GuardedTransport(AddressPolicy(trusted=trusted))
         self._hosts: dict[str, _HostState] = {}
         self._slots = asyncio.Semaphore(settings.concurrency)
         self._client: httpx.AsyncClient | None = None
@@ -84,8 +92,11 @@ class Fetcher:
     async def get(self, url: str, etag: str | None = None, last_modified: str | None = None,
                   accept: str | None = None) -> Response:
         """GET `url` politely; raises FetchError on any failure, returns 304 as not_modified."""
-        host = (urlsplit(url).hostname or "").lower()
-        state = self._hosts.setdefault(host, _HostState())
+        try:
+            httpx.URL(url)
+        except httpx.InvalidURL as exc:  # e.g. 0177.0.0.1: not an address we could check
+            raise FetchError(f"refused: invalid address ({_short(exc)})", refused=True) from None
+        state = self._hosts.setdefault(_origin_key(url), _HostState())
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
@@ -97,6 +108,8 @@ class Fetcher:
             if self.settings.respect_robots and not state.robots_checked:
                 state.robots = await self._load_robots(url, state)
                 state.robots_checked = True
+            if state.robots_error is not None:
+                raise state.robots_error
             if state.robots is not None and not state.robots.can_fetch(self.settings.user_agent, url):
                 raise FetchError("blocked by robots.txt (the site asks robots not to fetch this page)")
             return await self._get_with_retries(url, headers, state)
@@ -153,6 +166,8 @@ class Fetcher:
                 raise FetchError(f"timeout: server sent nothing for {s.read_timeout:g} s", retryable=True) from None
             except httpx.TimeoutException as exc:
                 raise FetchError(f"timeout ({type(exc).__name__})", retryable=True) from None
+            except AddressRefused as exc:
+                raise FetchError(str(exc), refused=True) from None
             except httpx.TooManyRedirects:
                 raise FetchError(f"too many redirects (more than {s.max_redirects})") from None
             except httpx.ConnectError as exc:
@@ -211,11 +226,23 @@ class Fetcher:
             response = await self._once(robots_url, {}, state)
         except FetchError:
             return None  # unreachable robots.txt: fetch the feed itself and let it fail or not
-        if response.status != 200:
+        if response.status >= 500:  # RFC 9309 2.3.1.4: unreachable rules mean "disallow all"
+            state.robots_error = FetchError(
+                f"robots.txt answered HTTP {response.status}: the site's rules cannot be read, "
+                "so nothing is fetched from it this time (RFC 9309)", response.status)
             return None
+        if response.status != 200:
+            return None  # 4xx: no rules, everything allowed
         parser = RobotFileParser()
         parser.parse(response.body[:ROBOTS_MAX_BYTES].decode("utf-8", "replace").splitlines())
         return parser
+
+
+def _origin_key(url: str) -> str:
+    """Scheme, host and port: robots.txt, the politeness delay and the one-at-a-time
+    lock apply per origin (RFC 9309 scopes robots.txt to one)."""
+    url = httpx.URL(url)
+    return f"{url.scheme}://{url.host}:{url.port or ''}"
 
 
 def _decoder(encoding: str):

@@ -8,7 +8,7 @@ from bs4 import BeautifulSoup
 
 from config.schema import Selectors
 from scrapers.dates import parse_date_text
-from scrapers.sanitize import one_line
+from scrapers.sanitize import clean_title
 from scrapers.urls import is_web_url
 
 
@@ -49,10 +49,10 @@ def parse_listing(body: bytes, base_url: str, selectors: Selectors) -> Listing:
             problems.append(f"item {n}: link is not a web address: {href[:80]!r}")
             continue
         title_el = element.select_one(selectors.title)
-        title = one_line(title_el.get_text(" ")) if title_el is not None else ""
+        title = clean_title(title_el.get_text(" ")) if title_el is not None else ""
         if not title:
             problems.append(f"item {n}: no title found with selector {selectors.title!r}")
-            title = one_line(link_el.get_text(" ")) or url
+            title = clean_title(link_el.get_text(" ")) or clean_title(url)
         published = None
         if selectors.date:
             date_el = element.select_one(selectors.date)
@@ -60,7 +60,7 @@ def parse_listing(body: bytes, base_url: str, selectors: Selectors) -> Listing:
                 published = parse_date_text(date_el.get("datetime") or date_el.get("content")
                                             or date_el.get_text(" "))
         teaser_el = element.find("p")
-        teaser = one_line(teaser_el.get_text(" "))[:500] if teaser_el is not None else ""
+        teaser = clean_title(teaser_el.get_text(" "), 500) if teaser_el is not None else ""
         if url in seen:
             continue
         seen.add(url)

@@ -4,6 +4,8 @@ from __future__ import annotations
 import hashlib
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from scrapers.sanitize import strip_invisible
+
 _TRACKING_PREFIXES = ("utm_", "at_", "mtm_", "pk_", "ns_", "_hs", "hsa_")
 _TRACKING_NAMES = {
     "fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid", "xtor",
@@ -14,10 +16,13 @@ _TRACKING_NAMES = {
 
 def canonical_url(url: str) -> str:
     """Normalise a URL for identity: lower-case scheme and host, no default port,
-    no fragment, no tracking parameters, remaining parameters sorted."""
-    parts = urlsplit(url.strip())
+    no fragment, no tracking parameters, remaining parameters sorted; control and bidi
+    characters removed, IPv6 hosts kept in brackets."""
+    parts = urlsplit(strip_invisible(url).strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower().rstrip(".")
+    if ":" in host:  # an IPv6 literal: urlsplit gives it without its brackets
+        host = f"[{host}]"
     try:
         port = parts.port
     except ValueError:
@@ -50,7 +55,7 @@ def is_web_url(url: str | None) -> bool:
     if not url:
         return False
     try:
-        parts = urlsplit(url)
+        parts = urlsplit(strip_invisible(url))
     except ValueError:
         return False
     return parts.scheme in ("http", "https") and bool(parts.hostname)

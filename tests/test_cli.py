@@ -14,7 +14,7 @@ def write_config(tmp_path, feeds=""):
 
 def test_fetch_then_articles_jsonl(tmp_path, server, capsys):
     server.route("/rss.xml", Reply(body=fixture_bytes("rss_forum.xml"), headers={"Content-Type": "application/rss+xml"}))
-    cfg = write_config(tmp_path, f'[fetch]\nper_host_delay = 0\n[[feeds]]\nname = "Echo"\nurl = "{server.url("/rss.xml")}"\n'
+    cfg = write_config(tmp_path, f'[fetch]\nper_host_delay = 0\nallow_private_addresses = true\n[[feeds]]\nname = "Echo"\nurl = "{server.url("/rss.xml")}"\n'
                                  '[[feeds]]\nname = "Down"\nurl = "http://127.0.0.1:9/x.xml"\n')
     assert vigie(cfg + ["fetch"]) == 0                   # one source failed, not all
     out = capsys.readouterr().out
@@ -66,7 +66,7 @@ def test_feeds_check_reports_what_staff_need(tmp_path, server, capsys):
     server.route("/agence", Reply(body=fixture_bytes("listing.html"), headers={"Content-Type": "text/html"}))
     server.route("/actualites/job-dating-ehpad.html", Reply(body=fixture_bytes("article_job_dating.html"),
                                                             headers={"Content-Type": "text/html"}))
-    cfg = write_config(tmp_path, f'[fetch]\nper_host_delay = 0\n[[feeds]]\nname = "Agence"\nurl = "{server.url("/agence")}"\n'
+    cfg = write_config(tmp_path, f'[fetch]\nper_host_delay = 0\nallow_private_addresses = true\n[[feeds]]\nname = "Agence"\nurl = "{server.url("/agence")}"\n'
                                  'kind = "html"\nselectors = { items = "article.news-item", link = "h3 a", title = "h3", '
                                  'date = ".news-date" }\n[[feeds]]\nname = "Absent"\nurl = "' + server.url("/rien.xml") + '"\n')
     assert vigie(cfg + ["feeds", "check"]) == 1          # one source is broken
