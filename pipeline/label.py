@@ -40,7 +40,8 @@ def label_new_articles(articles: list[Article], store: Store, today: dt.date | N
 
 def assign_stories(articles: list[Article], store: Store) -> None:
     from triage.stories import StoryIndex
-    index = StoryIndex(window_days=STORY_WINDOW_DAYS)
+    from triage.learned import load_model
+    index = StoryIndex(window_days=STORY_WINDOW_DAYS, model=load_model().story)
     oldest = min(dt.date.fromisoformat(a.fetched_at[:10]) for a in articles)
     since = oldest - dt.timedelta(days=STORY_WINDOW_DAYS)
     index.add_existing(_story_input(a) for a in store.articles.iter(since=since) if a.relevant and a.story)

@@ -1,13 +1,20 @@
-"""Label one article: relevance, themes, regions and event date (stories are batch-level)."""
+"""Label one article: relevance, themes, regions and event date (stories are batch-level).
+
+`observe()` reads the article once (folded text, vocabulary scores, event date) and
+`label_article()` decides from it: with the learned models of `triage.learned` where the
+bundle has them, else with the vocabulary rules alone.
+"""
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
 from triage.dates import event_date
+from triage.learned import TriageModel, load_model
+from triage.learned.article_features import article_features
 from triage.places import locate, main_town
 from triage.relevance import RelevanceScore, score_relevance
-from triage.themes import pick_themes, theme_scores
+from triage.themes import MAX_THEMES, model_themes, pick_themes, theme_scores
 from triage.vocabulary import Vocabulary, Zones
 
 
@@ -19,17 +26,49 @@ class Labels:
     event_date: str | None
     relevance: RelevanceScore
     town: str | None = None
+    probability: float | None = None     # learned P(relevant), when a model decided
+
+
+@dataclass
+class Observation:
+    """What the rules read in one article, shared by every decision about it."""
+    zones: Zones
+    relevance: RelevanceScore
+    theme_scores: dict[str, float]
+    event_date: str | None
+    vocabulary: Vocabulary
+
+    def features(self) -> dict[str, float]:
+        return article_features(self.zones, self.relevance, self.theme_scores, self.event_date is not None,
+                                self.vocabulary)
+
+
+def observe(vocabulary: Vocabulary, title: str, text: str, published: str | None = None,
+            url: str = "", today: dt.date | None = None) -> Observation:
+    zones = Zones.of(title, text)
+    when = event_date(title, text, published, url, today=today)
+    return Observation(zones, score_relevance(zones, vocabulary),
+                       theme_scores(zones, vocabulary, when is not None), when, vocabulary)
 
 
 def label_article(vocabulary: Vocabulary, title: str, text: str, published: str | None = None,
                   url: str = "", source: str = "", region_hint: str | None = None,
-                  today: dt.date | None = None) -> Labels:
-    zones = Zones.of(title, text)
-    relevance = score_relevance(zones, vocabulary)
-    when = event_date(title, text, published, url, today=today)
-    if not relevance.relevant:
-        return Labels(False, [], [], when, relevance)
-    themes = pick_themes(theme_scores(zones, vocabulary, when is not None))
+                  today: dt.date | None = None, model: TriageModel | None = None) -> Labels:
+    model = load_model() if model is None else model
+    seen = observe(vocabulary, title, text, published, url, today)
+    features = seen.features() if (model.relevance or model.primary) else None
+    probability = None
+    if model.relevance is not None:
+        probability = model.relevance.probability(features)
+        relevant = probability >= model.relevance.threshold
+    else:
+        relevant = seen.relevance.relevant
+    if not relevant:
+        return Labels(False, [], [], seen.event_date, seen.relevance, probability=probability)
+    if model.primary is not None:
+        themes = model_themes(model.primary, model.themes, features)[:MAX_THEMES]
+    else:
+        themes = pick_themes(seen.theme_scores)
     regions, clues = locate(title, text, default=region_hint, url=url, source=source)
-    town = main_town(clues, regions) if when else None
-    return Labels(True, themes, regions, when, relevance, town)
+    town = main_town(clues, regions) if seen.event_date else None
+    return Labels(True, themes, regions, seen.event_date, seen.relevance, town, probability)

@@ -35,3 +35,17 @@ def pick_themes(scores: dict[str, float]) -> list[str]:
     others = sorted((t for t in THEME_CODES if t != primary and scores[t] >= floor),
                     key=lambda t: (-scores[t], THEME_CODES.index(t)))
     return [primary, *others][:MAX_THEMES]
+
+
+def model_themes(primary_model, theme_models: dict, features: dict[str, float]) -> list[str]:
+    """Themes from the learned models: the most likely primary theme, then every other
+    theme whose own model says it is covered, most likely first."""
+    probabilities = primary_model.probabilities(features)
+    primary = max(THEME_CODES, key=lambda t: (probabilities.get(t, 0.0), -THEME_CODES.index(t)))
+    others = []
+    for theme, model in theme_models.items():
+        if theme != primary:
+            p = model.probability(features)
+            if p >= model.threshold:
+                others.append((-p, THEME_CODES.index(theme), theme))
+    return [primary, *(t for _, _, t in sorted(others))]

@@ -106,8 +106,9 @@ class StoryIndex:
     """Holds recent articles (a time window) with a blocking index; cost per new article
     depends on the number of candidates sharing rare features, not on the history size."""
 
-    def __init__(self, window_days: int = 45):
+    def __init__(self, window_days: int = 45, model=None):
         self.window_days = window_days
+        self.model = model
         self._s = _State()
         self._published_clock: dt.date | None = None
         self._event_clock: dt.date | None = None
@@ -205,23 +206,31 @@ class StoryIndex:
         s = self._s
         idf, rarity = self._weights()
         probe = scoring.probe(f, idf)
-        best_by_story: dict[str, scoring.Similarity] = {}
+        best_by_story: dict[str, tuple[scoring.Similarity, Features]] = {}
         for seq in self._candidates(keys, idf):
             doc = s.docs[seq]
             g = doc.features
-            if not scoring.regions_compatible(f.regions, g.regions) or \
-                    not scoring.within_window(f, g, self.window_days):
+            if not scoring.within_window(f, g, self.window_days):
+                continue
+            if self.model is None and not scoring.regions_compatible(f.regions, g.regions):
                 continue
             sim = scoring.similarity(probe, g, idf, rarity)
             held = best_by_story.get(doc.story)
-            if held is None or sim.rank() > held.rank():
-                best_by_story[doc.story] = sim
+            if held is None or sim.rank() > held[0].rank():
+                best_by_story[doc.story] = (sim, g)
         best: scoring.Match | None = None
+        best_p = -1.0
         for story in sorted(best_by_story):
+            sim, g = best_by_story[story]
             members = [s.docs[m].features for m in sorted(s.stories[story])]
-            match = scoring.Match(story, best_by_story[story], scoring.context(f, members))
-            if match.joins and (best is None or _better(match, best)):
-                best = match
+            match = scoring.Match(story, sim, scoring.context(f, members))
+            if self.model is None:
+                if match.joins and (best is None or _better(match, best)):
+                    best = match
+                continue
+            p = scoring.learned_score(self.model, sim, match.context, f, g)
+            if p >= self.model.threshold and p > best_p:
+                best, best_p = match, p
         return best
 
     def _weights(self):
@@ -347,6 +356,7 @@ class StoryIndex:
         self._uncount(doc.features)
 
 
-def cluster(items: list[StoryInput]) -> dict[str, str]:
-    """Story id of each article, all placed into an empty index."""
-    return StoryIndex().assign(items)
+def cluster(items: list[StoryInput], model=None) -> dict[str, str]:
+    """Story id of each article, all placed into an empty index (`model`: the learned
+    pair model of `triage.learned`, else the hand-set weights of `scoring`)."""
+    return StoryIndex(model=model).assign(items)

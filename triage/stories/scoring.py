@@ -292,3 +292,39 @@ def context(a: Features, members: list[Features]) -> Context:
     themes = frozenset().union(*(m.themes for m in members))
     return Context(date_signal(a.event_date, dates), town_signal(a.towns, towns),
                    edition_signal(a.editions, editions), theme_signal(a.themes, themes))
+
+
+# --------------------------------------------------------------------------- learned decision
+
+def pair_features(sim: Similarity, ctx: Context, a: Features, b: Features) -> dict[str, float]:
+    """The signals above as features of the learned pair model (`triage.learned`):
+    a new article `a` against a story whose most similar member is `b`."""
+    gap = None
+    if a.published and b.published:
+        gap = abs((a.published - b.published).days)
+    f = {
+        "text": sim.text, "title": sim.title, "entity": sim.entity,
+        "passage": min(sim.passage, 1.0),
+        "text_x_title": sim.text * sim.title,
+        "text_sqrt": math.sqrt(sim.text),
+        "copy": 1.0 if sim.copy == COPY else 0.0,
+        "partial_copy": 1.0 if sim.copy == PARTIAL_COPY else 0.0,
+        "other_dates": 1.0 if sim.other_dates else 0.0,
+        "date_same": 1.0 if ctx.date > 0 else 0.0,
+        "date_far": 1.0 if ctx.date < 0 else 0.0,
+        "town_diff": 1.0 if ctx.town < 0 else 0.0,
+        "edition_diff": 1.0 if ctx.edition < 0 else 0.0,
+        "theme_diff": 1.0 if ctx.theme < 0 else 0.0,
+        "region_diff": 0.0 if regions_compatible(a.regions, b.regions) else 1.0,
+        "same_source": 1.0 if a.source and a.source == b.source else 0.0,
+        "pub_gap": math.log1p(gap) / 3 if gap is not None else 0.0,
+        "pub_unknown": 1.0 if gap is None else 0.0,
+    }
+    return f
+
+
+def learned_score(model, sim: Similarity, ctx: Context, a: Features, b: Features) -> float:
+    """P(same initiative) from the learned pair model; the same page always joins."""
+    if sim.copy == SAME_PAGE:
+        return math.inf
+    return model.probability(pair_features(sim, ctx, a, b))

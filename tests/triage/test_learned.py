@@ -1,0 +1,93 @@
+"""The learned triage models: the shipped file loads, labelling keeps its contract, the
+cross-validation script runs (on a few articles: scores live in its output, not here)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from triage.classify import classify
+from triage.learned import MODEL_PATH, RULES_ONLY, ModelError, TriageModel, load_model
+from triage.learned.linear import Linear, Softmax
+
+ROOT = Path(__file__).resolve().parents[2]
+EVAL = ROOT.parent / "shared" / "eval"
+
+
+def test_shipped_model_loads_with_every_part():
+    model = load_model()
+    assert model is not RULES_ONLY
+    assert model.relevance and model.primary and model.story and model.themes
+    assert set(model.primary.classes) == {"event", "charter", "campaign", "apprenticeship", "recruitment",
+                                          "training", "retention", "study"}
+    assert model.info["articles"] > 300
+
+
+def test_model_round_trips_through_json(tmp_path):
+    model = TriageModel(relevance=Linear({"r:sector": 1.5}, -0.5, 0.4),
+                        primary=Softmax(("event", "study"), {"event": {"x": 1.0}, "study": {"x": -1.0}},
+                                        {"event": 0.0, "study": 0.1}),
+                        themes={"study": Linear({"x": 2.0})}, story=Linear({"text": 3.0}, -1.0, 0.3))
+    path = tmp_path / "model.json"
+    model.save(path)
+    again = load_model(path)
+    assert again == model
+    assert again.primary.probabilities({"x": 1.0})["event"] > 0.8
+
+
+def test_a_broken_model_file_says_which_file(tmp_path):
+    path = tmp_path / "model.json"
+    path.write_text('{"format": 99}', encoding="utf-8")
+    with pytest.raises(ModelError, match="model.json"):
+        load_model(path)
+
+
+ROWS = [
+    {"id": "a1", "url": "https://exemple-presse.fr/a1", "source": "exemple-presse.fr",
+     "title": "Job dating des métiers du grand âge à Quimper le 14 mars 2026",
+     "text": "L'EHPAD de Kerlan et France Travail organisent un job dating le samedi 14 mars 2026 "
+             "à Quimper pour recruter des aides-soignants et des infirmiers. Une trentaine de postes "
+             "sont à pourvoir en CDI.", "published": "2026-03-02"},
+    {"id": "a2", "url": "https://autre-journal.fr/a2", "source": "autre-journal.fr",
+     "title": "Quimper : un job dating pour les EHPAD le 14 mars",
+     "text": "Samedi 14 mars 2026, un job dating réunira à Quimper l'EHPAD de Kerlan et France Travail : "
+             "une trentaine de postes d'aides-soignants et d'infirmiers en CDI sont à pourvoir.",
+     "published": "2026-03-05"},
+    {"id": "a3", "url": "https://exemple-presse.fr/a3", "source": "exemple-presse.fr",
+     "title": "Le marché de Noël ouvre ses portes", "text": "Chalets, vin chaud et animations place centrale.",
+     "published": "2026-12-01"},
+]
+
+
+def test_classify_contract_with_the_shipped_model():
+    out = classify(ROWS)
+    assert [r["id"] for r in out] == ["a1", "a2", "a3"]
+    for r in out:
+        assert set(r) == {"id", "relevant", "themes", "regions", "event_date", "story"}
+        assert isinstance(r["story"], str) and r["story"]
+    a1, a2, a3 = out
+    assert a1["relevant"] and a2["relevant"] and not a3["relevant"]
+    assert a1["themes"][0] == "event" and a1["regions"] == ["FR-BRE"]
+    assert a1["event_date"] == "2026-03-14"
+    assert a1["story"] == a2["story"] != a3["story"]
+
+
+def test_rules_only_model_still_labels():
+    out = classify(ROWS, model=RULES_ONLY)
+    assert out[0]["relevant"] and not out[2]["relevant"]
+
+
+@pytest.mark.skipif(not (EVAL / "train.jsonl").exists(), reason="../shared/eval not beside the project")
+def test_cross_validation_script_runs_on_a_subset():
+    pytest.importorskip("sklearn")
+    run = subprocess.run([sys.executable, str(ROOT / "bench" / "triage_eval.py"), "--limit", "80",
+                          "--folds", "3", "--json"], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    columns = json.loads(run.stdout)
+    (scores,) = columns.values()
+    assert set(scores) >= {"relevance_f1", "theme_primary_acc", "region_f1", "event_date_acc",
+                           "story_pair_f1", "story_bcubed_f1"}
+    assert all(0.0 <= v <= 1.0 for v in scores.values())

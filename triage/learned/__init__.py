@@ -1,0 +1,80 @@
+"""Learned triage models: relevance, themes and story pairs, fitted on labelled articles.
+
+What: `TriageModel` bundles the linear models triage applies on top of its rules, and
+`load_model()` reads the bundle shipped in `model.json` (fitted by
+`scripts/train_triage.py` from the hand-labelled corpus in `../shared/eval/`, which
+is never copied into the repository).  Why: rules tuned one article at a time did not
+hold on articles they had never seen; weights fitted on several hundred labelled
+articles, and judged by cross-validation (`bench/triage_eval.py`), do better.  How: each
+model is a plain linear scorer (`linear.py`); a missing part leaves the rule in charge.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .linear import Linear, Softmax
+
+MODEL_PATH = Path(__file__).with_name("model.json")
+FORMAT = 1
+
+
+class ModelError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class TriageModel:
+    relevance: Linear | None = None
+    primary: Softmax | None = None                         # primary theme
+    themes: dict[str, Linear] = field(default_factory=dict)  # theme present at all
+    story: Linear | None = None                            # two articles, one initiative
+    info: dict = field(default_factory=dict)               # how and on what it was fitted
+
+    def to_json(self) -> dict:
+        return {
+            "format": FORMAT,
+            "info": self.info,
+            "relevance": self.relevance.to_json() if self.relevance else None,
+            "primary": self.primary.to_json() if self.primary else None,
+            "themes": {t: m.to_json() for t, m in self.themes.items()},
+            "story": self.story.to_json() if self.story else None,
+        }
+
+    @classmethod
+    def from_json(cls, raw: dict) -> "TriageModel":
+        if raw.get("format") != FORMAT:
+            raise ModelError(f"model format {raw.get('format')!r}, expected {FORMAT}")
+        return cls(
+            relevance=Linear.from_json(raw["relevance"]) if raw.get("relevance") else None,
+            primary=Softmax.from_json(raw["primary"]) if raw.get("primary") else None,
+            themes={t: Linear.from_json(m) for t, m in (raw.get("themes") or {}).items()},
+            story=Linear.from_json(raw["story"]) if raw.get("story") else None,
+            info=raw.get("info") or {},
+        )
+
+    def save(self, path: Path = MODEL_PATH) -> None:
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.to_json(), ensure_ascii=False, sort_keys=True, indent=0) + "\n",
+                       encoding="utf-8")
+        tmp.replace(path)
+
+
+RULES_ONLY = TriageModel()
+
+
+@lru_cache(maxsize=4)
+def load_model(path: str | Path = MODEL_PATH) -> TriageModel:
+    """The shipped model; the rules alone when no model file is there."""
+    path = Path(path)
+    if not path.exists():
+        return RULES_ONLY
+    try:
+        return TriageModel.from_json(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError, ModelError) as exc:
+        raise ModelError(f"{path}: cannot load the triage model: {exc}") from None
+
+
+__all__ = ["Linear", "Softmax", "TriageModel", "RULES_ONLY", "load_model", "ModelError", "MODEL_PATH"]

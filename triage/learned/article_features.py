@@ -1,0 +1,82 @@
+"""Features of one article for the learned relevance and theme models.
+
+What: a sparse dict mixing the vocabulary's rule scores (sector, staffing, near misses,
+each theme's terms, an event date found) with the article's words (title words apart,
+stemmed, present or not).  Why: the vocabulary carries the domain knowledge staff can
+read and extend; the words let the models learn from labelled articles what the lists
+miss.  How: the text is folded once (`Zones`) and every feature is cut from it.
+"""
+from __future__ import annotations
+
+import math
+import re
+
+from domain.themes import THEME_CODES
+from triage.vocabulary import Vocabulary, Zones, zone_score
+
+Features = dict[str, float]
+
+BODY_CHARS = 3000        # words further down say little about what the article is
+MIN_WORDS_NORM = 60      # a title alone does not make each of its few words weigh more
+RULE_SCALE = 10.0        # rule scores are divided by this to sit near the word features
+_WORD = re.compile(r"[a-z][a-z0-9]{2,}")
+_STOP = frozenset("""
+les des une pour par sur dans avec qui que est sont ont aux ses son leur leurs cette ces
+plus pas elle elles ils nous vous mais comme tout tous toute toutes aussi entre sans sous
+lors dont fait ete etre avoir deja encore tres bien peut depuis apres avant chez ainsi
+""".split())
+
+
+def stem(word: str) -> str:
+    """Plural and feminine endings dropped: 'infirmieres' -> 'infirmier'."""
+    if len(word) > 3 and word[-1] in "sx":
+        word = word[:-1]
+    if len(word) > 5 and word.endswith("e"):
+        word = word[:-1]
+    return word
+
+
+def word_set(folded: str) -> set[str]:
+    return {stem(w) for w in _WORD.findall(folded) if w not in _STOP}
+
+
+def zone_theme_scores(zones: Zones, vocabulary: Vocabulary) -> Features:
+    """Each theme's vocabulary score in the title alone and in the lead alone: what an
+    article leads with says what the initiative is."""
+    f: Features = {}
+    for name, part in (("tht:", Zones(zones.title, "", "")), ("thl:", Zones("", zones.lead, ""))):
+        for theme in THEME_CODES:
+            strong, weak = vocabulary.themes[theme]
+            score = zone_score(strong, part, 3.0)[0] + zone_score(weak, part)[0]
+            if score:
+                f[name + theme] = min(score, 40.0) / RULE_SCALE
+    return f
+
+
+def article_features(zones: Zones, relevance, theme_scores: dict[str, float],
+                     has_event_date: bool, vocabulary: Vocabulary) -> Features:
+    """`relevance` is a `triage.relevance.RelevanceScore`, `theme_scores` the vocabulary's
+    score per theme (`triage.themes.theme_scores`).  Word features share a unit norm, so
+    that a long text does not outweigh the rule scores."""
+    f: Features = {
+        "r:sector": min(relevance.sector, 40.0) / RULE_SCALE,
+        "r:workforce": min(relevance.workforce, 40.0) / RULE_SCALE,
+        "r:combo": min(relevance.combo, 40.0) / RULE_SCALE,
+        "r:negative": min(relevance.negative, 40.0) / RULE_SCALE,
+        "r:margin": max(-20.0, min(20.0, relevance.total - relevance.bar)) / RULE_SCALE,
+        "r:rule": 1.0 if relevance.relevant else 0.0,
+        "r:short": 1.0 if relevance.text_chars < 600 else 0.0,
+        "d:event_date": 1.0 if has_event_date else 0.0,
+    }
+    top = max(theme_scores.values()) or 1.0
+    for theme in THEME_CODES:
+        score = theme_scores.get(theme, 0.0)
+        f["th:" + theme] = min(score, 40.0) / RULE_SCALE
+        f["thr:" + theme] = score / top
+    f.update(zone_theme_scores(zones, vocabulary))
+    keys = ["t:" + w for w in word_set(zones.title)]
+    keys += ["w:" + w for w in word_set((zones.lead + zones.body)[:BODY_CHARS])]
+    value = 1.0 / math.sqrt(max(len(keys), MIN_WORDS_NORM))
+    for key in keys:
+        f[key] = value
+    return f
