@@ -1,7 +1,8 @@
 """Rendering with the Jinja2 templates of `digest/templates/` (the only place for wording).
 
-Telegram: HTML parse mode, source text escaped, cut into messages of at most 4,096
-characters between stories. E-mail: a plain-text and an HTML part. Archive: one page a
+Telegram: HTML parse mode, source text escaped, packed into messages of at most 4,096
+characters between stories (`digest.packing.pack`: never inside markup, a story too long
+for one message shortened in its text). E-mail: a plain-text and an HTML part. Archive: one page a
 week, an index and an Atom feed.
 """
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from digest.packing import pack
 from digest.view import DigestView
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -29,7 +31,8 @@ def render_template(name: str, **context) -> str:
 
 
 def telegram_messages(view: DigestView, limit: int = TELEGRAM_LIMIT) -> list[str]:
-    """The digest as Telegram HTML messages, each within `limit`, cut between stories."""
+    """The digest as Telegram HTML messages, each within `limit`, cut between stories; a
+    region's heading travels in the block of its first story."""
     macros = environment().get_template("telegram.j2").module
     blocks = [str(macros.header(view))]
     for section in view.sections:
@@ -55,25 +58,6 @@ def _cached(story, key: str, macro) -> str:
     if key not in story.rendered:
         story.rendered[key] = str(macro(story))
     return story.rendered[key]
-
-
-def pack(blocks: list[str], limit: int) -> list[str]:
-    """Join blocks with blank lines into as few messages as fit in `limit` characters."""
-    messages: list[str] = []
-    current = ""
-    for block in blocks:
-        block = block.strip()
-        if len(block) > limit:  # a single oversized block: cut at a line end (never inside a tag)
-            block = block[: block.rfind("\n", 0, limit - 1)] if "\n" in block[:limit] else block[:limit]
-        candidate = f"{current}\n\n{block}" if current else block
-        if len(candidate) <= limit:
-            current = candidate
-        else:
-            messages.append(current)
-            current = block
-    if current:
-        messages.append(current)
-    return messages
 
 
 def email_bodies(view: DigestView, unsubscribe_url: str | None, unsubscribe_mailto: str | None,
