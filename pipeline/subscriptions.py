@@ -17,6 +17,7 @@ EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 CODE_DIGITS = 6
 CODE_COOLDOWN = dt.timedelta(minutes=10)   # one code per address per 10 minutes
 CODE_LIFETIME = dt.timedelta(hours=24)
+CODE_MAX_ATTEMPTS = 5                      # tries per code, the right one included; then it is void
 
 
 class SubscriptionError(Exception):
@@ -138,19 +139,53 @@ def request_email(store: Store, chat_id: int | str, address: str, user_id: int |
         subscriber.active = True
         subscriber.telegram_user = user_id
         subscriber.confirm_token = "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
+        subscriber.confirm_attempts = 0
         store.subscribers.put(subscriber)
     return subscriber
 
 
 def confirm_email(store: Store, code: str, user_id: int | None = None) -> Subscriber:
+    """Confirm the e-mail address whose code this is, if `user_id` asked for it.
+
+    Every try counts against the codes this Telegram user is waiting for: after
+    `CODE_MAX_ATTEMPTS` tries without the right code, they are void and a new one must be
+    asked for (so guessing 6 digits is hopeless)."""
     code = code.strip()
+    now = dt.datetime.now(dt.timezone.utc)
     with store.writing():
         subscriber = store.subscribers.find_token("confirm_token", code) if code else None
-        expired = subscriber is not None and subscriber.confirm_sent_at and \
-            dt.datetime.now(dt.timezone.utc) - dt.datetime.fromisoformat(subscriber.confirm_sent_at) > CODE_LIFETIME
-        if subscriber is None or expired or (user_id is not None and subscriber.telegram_user not in (None, user_id)):
-            raise SubscriptionError("Code de confirmation inconnu ou expiré.")
-        subscriber.confirmed = True
-        subscriber.confirm_token = None
-        store.subscribers.put(subscriber)
-    return subscriber
+        if subscriber is not None and _code_valid(subscriber, user_id, now):
+            subscriber.confirmed = True
+            subscriber.confirm_token = None
+            subscriber.confirm_attempts = 0
+            store.subscribers.put(subscriber)
+            return subscriber
+        voided = _count_wrong_try(store, user_id)
+    # raised after the block: the tries just counted are written, not rolled back
+    if voided:
+        raise SubscriptionError("Trop d'essais : ce code n'est plus valable. "
+                                "Demandez-en un nouveau avec /email ADRESSE.")
+    raise SubscriptionError("Code de confirmation inconnu ou expiré.")
+
+
+def _code_valid(subscriber: Subscriber, user_id: int | None, now: dt.datetime) -> bool:
+    if subscriber.confirm_attempts >= CODE_MAX_ATTEMPTS or subscriber.telegram_user not in (None, user_id):
+        return False
+    sent = subscriber.confirm_sent_at
+    return not sent or now - dt.datetime.fromisoformat(sent) <= CODE_LIFETIME
+
+
+def _count_wrong_try(store: Store, user_id: int | None) -> bool:
+    """One more try on each code waiting for this user's confirmation; True when that
+    voided one."""
+    voided = False
+    waiting = [s for s in store.subscribers.all()
+               if s.confirm_token and not s.confirmed and s.telegram_user == user_id]
+    for subscriber in waiting:
+        subscriber.confirm_attempts += 1
+        if subscriber.confirm_attempts >= CODE_MAX_ATTEMPTS:
+            subscriber.confirm_token = None
+            voided = True
+    if waiting:
+        store.subscribers.put_many(waiting)
+    return voided

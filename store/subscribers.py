@@ -26,6 +26,7 @@ class Subscriber:
     confirmed: bool = True             # e-mail: double opt-in done
     confirm_token: str | None = None
     confirm_sent_at: str | None = None # when the last confirmation code was issued
+    confirm_attempts: int = 0          # wrong codes tried since it was issued (void at the limit)
     unsubscribe_token: str = ""
     telegram_user: int | None = None   # who subscribed (bot), for e-mail added from Telegram
 
