@@ -553,23 +553,48 @@ def _has_cue(m: _Mention, sentences: list[_Sentence], title_event: bool) -> bool
 
 # --------------------------------------------------------------------------- public API
 
-def event_date(title: str, text: str, published: str | None, url: str = "", *,
-               today: Date | None = None) -> str | None:
-    """ISO date of the (first) day of the event the article announces or reports, else None.
-
-    `published` is an ISO date/datetime or None; `url` may carry the publication date.
-    `today` only matters when nothing but a weekday fixes the year ("jeudi 11 septembre"
-    with no year anywhere): the latest such date not far after `today` is taken.
-    """
-    today = today or Date.today()
+def _mentions(title: str, text: str, published: str | None, url: str, today: Date):
     sentences = _sentences((title or "")[:_MAX_CHARS], (text or "")[:_MAX_CHARS])
     line_texts: dict[int, str] = {}
     for s in sentences:
         line_texts[s.line] = (line_texts.get(s.line, "") + " " + s.folded).strip()
     mentions = _extract(sentences, line_texts)
+    refs = _references(published, url, mentions, sentences, today) if mentions else None
+    return sentences, mentions, refs
+
+
+def _resolved(m: _Mention, sentences: list[_Sentence], refs: _Refs, today: Date) -> tuple[_Mention, Date | None]:
+    s = sentences[m.sent]
+    near_years = [y for j in (m.sent, m.sent - 1)
+                  if 0 <= j < len(sentences) and sentences[j].line == s.line
+                  for y in _stated_years(sentences[j].folded, today)]
+    if m.status == "standalone" and m.sent + 1 < len(sentences) \
+            and _HOURS_RE.search(sentences[m.sent + 1].folded):
+        m = m._replace(status="ok")  # event listing: date line followed by opening hours
+    return m, _resolve(m, refs, s.tense, near_years, today)
+
+
+def event_date(title: str, text: str, published: str | None, url: str = "", *,
+               today: Date | None = None, model=None) -> str | None:
+    """ISO date of the (first) day of the event the article announces or reports, else None.
+
+    `published` is an ISO date/datetime or None; `url` may carry the publication date.
+    `today` only matters when nothing but a weekday fixes the year ("jeudi 11 septembre"
+    with no year anywhere): the latest such date not far after `today` is taken.
+    `model` (a `triage.learned` linear model over `candidate_features`) picks among the
+    candidate dates instead of the hand-set scores below.
+    """
+    today = today or Date.today()
+    if model is not None:
+        best_p, best_date = -1.0, None
+        for d, features in date_candidates(title, text, published, url, today=today):
+            p = model.probability(features)
+            if p > best_p:
+                best_p, best_date = p, d
+        return best_date.isoformat() if best_date and best_p >= model.threshold else None
+    sentences, mentions, refs = _mentions(title, text, published, url, today)
     if not mentions:
         return None
-    refs = _references(published, url, mentions, sentences, today)
     title_event = any(s.event for s in sentences if s.in_title)
     best: tuple[float, int, Date] | None = None
     for m in mentions:
@@ -577,14 +602,7 @@ def event_date(title: str, text: str, published: str | None, url: str = "", *,
             continue
         if not _has_cue(m, sentences, title_event):
             continue
-        s = sentences[m.sent]
-        near_years = [y for j in (m.sent, m.sent - 1)
-                      if 0 <= j < len(sentences) and sentences[j].line == s.line
-                      for y in _stated_years(sentences[j].folded, today)]
-        if m.status == "standalone" and m.sent + 1 < len(sentences) \
-                and _HOURS_RE.search(sentences[m.sent + 1].folded):
-            m = m._replace(status="ok")  # event listing: date line followed by opening hours
-        d = _resolve(m, refs, s.tense, near_years, today)
+        m, d = _resolved(m, sentences, refs, today)
         if d is None:
             continue
         sc = _score(m, d, sentences, refs)
@@ -593,6 +611,52 @@ def event_date(title: str, text: str, published: str | None, url: str = "", *,
     if best is None or best[0] < _THRESHOLD:
         return None
     return best[2].isoformat()
+
+
+def date_candidates(title: str, text: str, published: str | None, url: str = "", *,
+                    today: Date | None = None) -> list[tuple[Date, dict[str, float]]]:
+    """Every date the article states that could be its event's, once each (the first
+    mention, with what the other mentions of the same day add), with the features the
+    learned date model weighs: kind of mention, context status (stamp, deadline, law,
+    end of a range...), event words and times around it, tense, place in the article,
+    distance from the publication date, the hand-set score."""
+    today = today or Date.today()
+    sentences, mentions, refs = _mentions(title, text, published, url, today)
+    if not mentions:
+        return []
+    title_event = any(s.event for s in sentences if s.in_title)
+    by_date: dict[Date, dict[str, float]] = {}
+    for m in mentions:
+        m, d = _resolved(m, sentences, refs, today)
+        if d is None:
+            continue
+        s = sentences[m.sent]
+        near_event = any(0 <= j < len(sentences) and sentences[j].event and sentences[j].line == s.line
+                         for j in (m.sent - 1, m.sent + 1))
+        f = {"kind:" + m.kind: 1.0, "status:" + m.status: 1.0, "tense:" + (s.tense or "none"): 1.0,
+             "this": float(m.this), "direction": float(bool(m.direction)), "event": float(s.event),
+             "near_event": float(near_event), "time": float(s.time), "title": float(s.in_title),
+             "title_event": float(title_event), "lead": float(m.pos < 600), "related": float(s.related),
+             "late": min(max(m.pos - 600, 0), 6000) / 3000.0, "cue": float(_has_cue(m, sentences, title_event)),
+             "rule": _score(m, d, sentences, refs) / 5.0,
+             "weekday_ok": float(m.weekday is not None and d.weekday() == m.weekday)}
+        if refs.anchor is None:
+            f["anchor:none"] = 1.0
+        else:
+            gap = (d - refs.anchor).days
+            f["anchor:" + ("same" if gap == 0 else "days_before" if -7 <= gap < 0 else "before" if -60 <= gap < 0
+                           else "long_before" if gap < 0 else "days_after" if gap <= 7 else "after" if gap <= 120
+                           else "long_after")] = 1.0
+        held = by_date.get(d)
+        if held is None:
+            f["mentions"] = 0.0
+            by_date[d] = f
+        else:
+            held["mentions"] = min(held["mentions"] + 0.5, 2.0)
+            for key in ("event", "near_event", "time", "title", "cue", "this"):
+                held[key] = max(held[key], f[key])
+            held["rule"] = max(held["rule"], f["rule"])
+    return list(by_date.items())
 
 
 def parse_french_date(s: str, reference: Date | None = None) -> Date | None:

@@ -44,9 +44,9 @@ class Observation:
 
 
 def observe(vocabulary: Vocabulary, title: str, text: str, published: str | None = None,
-            url: str = "", today: dt.date | None = None) -> Observation:
+            url: str = "", today: dt.date | None = None, date_model=None) -> Observation:
     zones = Zones.of(title, text)
-    when = event_date(title, text, published, url, today=today)
+    when = event_date(title, text, published, url, today=today, model=date_model)
     return Observation(zones, score_relevance(zones, vocabulary),
                        theme_scores(zones, vocabulary, when is not None), when, vocabulary)
 
@@ -55,7 +55,7 @@ def label_article(vocabulary: Vocabulary, title: str, text: str, published: str 
                   url: str = "", source: str = "", region_hint: str | None = None,
                   today: dt.date | None = None, model: TriageModel | None = None) -> Labels:
     model = load_model() if model is None else model
-    seen = observe(vocabulary, title, text, published, url, today)
+    seen = observe(vocabulary, title, text, published, url, today, model.dates)
     features = seen.features() if (model.relevance or model.primary) else None
     probability = None
     if model.relevance is not None:

@@ -91,3 +91,21 @@ def test_cross_validation_script_runs_on_a_subset():
     assert set(scores) >= {"relevance_f1", "theme_primary_acc", "region_f1", "event_date_acc",
                            "story_pair_f1", "story_bcubed_f1"}
     assert all(0.0 <= v <= 1.0 for v in scores.values())
+
+
+def test_date_model_prefers_the_event_over_the_page_stamp():
+    from triage.dates import date_candidates, event_date
+    title = "Un forum de l'emploi pour les métiers du soin"
+    text = ("Publié le 2 février 2026\nLe centre hospitalier organise un forum de l'emploi "
+            "le mercredi 18 février 2026 de 9 h à 17 h : infirmiers et aides-soignants sont attendus.")
+    model = load_model().dates
+    assert model is not None
+    dates = {d.isoformat() for d, _ in date_candidates(title, text, "2026-02-02")}
+    assert {"2026-02-18"} <= dates
+    assert event_date(title, text, "2026-02-02", model=model) == "2026-02-18"
+
+
+def test_date_model_gives_none_without_a_stated_day():
+    from triage.dates import event_date
+    text = "Le département manque d'aides à domicile et lance une réflexion sur les salaires."
+    assert event_date("Pénurie d'aides à domicile", text, "2026-02-02", model=load_model().dates) is None

@@ -1,4 +1,4 @@
-"""Learned triage models: relevance, themes and story pairs, fitted on labelled articles.
+"""Learned triage models: relevance, themes, event dates and story pairs, fitted on labelled articles.
 
 What: `TriageModel` bundles the linear models triage applies on top of its rules, and
 `load_model()` reads the bundle shipped in `model.json` (fitted by
@@ -31,6 +31,7 @@ class TriageModel:
     primary: Softmax | None = None                         # primary theme
     themes: dict[str, Linear] = field(default_factory=dict)  # theme present at all
     story: Linear | None = None                            # two articles, one initiative
+    dates: Linear | None = None                            # this stated date is the event's
     info: dict = field(default_factory=dict)               # how and on what it was fitted
 
     def to_json(self) -> dict:
@@ -41,6 +42,7 @@ class TriageModel:
             "primary": self.primary.to_json() if self.primary else None,
             "themes": {t: m.to_json() for t, m in self.themes.items()},
             "story": self.story.to_json() if self.story else None,
+            "dates": self.dates.to_json() if self.dates else None,
         }
 
     @classmethod
@@ -52,6 +54,7 @@ class TriageModel:
             primary=Softmax.from_json(raw["primary"]) if raw.get("primary") else None,
             themes={t: Linear.from_json(m) for t, m in (raw.get("themes") or {}).items()},
             story=Linear.from_json(raw["story"]) if raw.get("story") else None,
+            dates=Linear.from_json(raw["dates"]) if raw.get("dates") else None,
             info=raw.get("info") or {},
         )
 

@@ -32,12 +32,36 @@ class FitOptions:
     theme_c: float = 0.5
     theme_threshold: float = 0.5
     story: bool = True
+    dates: bool = True
+    date_c: float = 1.0
 
 
 def observed_features(rows: list[dict], today: dt.date | None = None) -> list[dict[str, float]]:
     vocabulary = load_vocabulary()
     return [observe(vocabulary, r.get("title") or "", r.get("text") or "", r.get("published"),
                     r.get("url") or "", today).features() for r in rows]
+
+
+def fit_dates(rows: list[dict], c: float, today: dt.date | None = None) -> Linear:
+    """The event-date model: which of the dates an article states is its event's.  Its
+    threshold maximises the share of articles whose date is right, "none" included."""
+    from triage.dates import date_candidates
+    cands = [date_candidates(r.get("title") or "", r.get("text") or "", r.get("published"),
+                             r.get("url") or "", today=today) for r in rows]
+    X = [f for cs in cands for _, f in cs]
+    y = [d.isoformat() == r.get("event_date") for cs, r in zip(cands, rows) for d, _ in cs]
+    model = _binary(X, y, c, 0.5, balanced=False)
+    outcomes = []      # per article with candidates: top probability, top right, no date is right
+    for cs, r in zip(cands, rows):
+        if cs:
+            d, f = max(cs, key=lambda df: model.probability(df[1]))
+            outcomes.append((model.probability(f), d.isoformat() == r.get("event_date"), not r.get("event_date")))
+
+    def right(t: float) -> int:
+        return sum(top_right if p >= t else none_right for p, top_right, none_right in outcomes)
+
+    threshold = max(sorted({p for p, _, _ in outcomes} | {0.5}), key=right)
+    return Linear(model.weights, model.bias, threshold)
 
 
 def rule_features(f: dict[str, float]) -> dict[str, float]:
@@ -54,12 +78,12 @@ def _prune(features: list[dict[str, float]]) -> list[dict[str, float]]:
     return [{k: v for k, v in f.items() if k in keep} for f in features]
 
 
-def _binary(features, labels, c: float, threshold: float) -> Linear:
+def _binary(features, labels, c: float, threshold: float, balanced: bool = True) -> Linear:
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
     vec = DictVectorizer()
     x = vec.fit_transform(features)
-    clf = LogisticRegression(C=c, max_iter=2000, class_weight="balanced")
+    clf = LogisticRegression(C=c, max_iter=2000, class_weight="balanced" if balanced else None)
     clf.fit(x, labels)
     names = vec.get_feature_names_out()
     return Linear(dict(zip(names, map(float, clf.coef_[0]))), float(clf.intercept_[0]), threshold)
@@ -97,5 +121,6 @@ def fit_model(rows: list[dict], options: FitOptions = FitOptions(),
     if options.story:
         from triage.stories.training import fit_pairs
         story = fit_pairs(rows)
+    dates = fit_dates(rows, options.date_c) if options.dates else None
     info = {"articles": len(rows), "relevant": len(on_topic), "options": options.__dict__}
-    return TriageModel(relevance=relevance, primary=primary, themes=themes, story=story, info=info)
+    return TriageModel(relevance=relevance, primary=primary, themes=themes, story=story, dates=dates, info=info)
