@@ -18,11 +18,17 @@ def register(sub, common) -> None:
     p.set_defaults(handler=handle)
 
 
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+
+
 def _date(value: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+    if not EARLIEST <= day <= LATEST:
+        raise argparse.ArgumentTypeError(f"date out of range ({EARLIEST} to {LATEST}): {value!r}")
+    return day
 
 
 def handle(args, config) -> int:

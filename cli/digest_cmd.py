@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 from pathlib import Path
 
 from cli.output import shorten
@@ -13,10 +14,23 @@ from store import open_store
 
 def _week(value: str) -> str:
     try:
-        parse_week(value)
+        year, _ = parse_week(value)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+    if not 1900 <= year <= 2999:
+        raise argparse.ArgumentTypeError(f"week out of range (years 1900 to 2999): {value!r}")
     return value
+
+
+def _writable_folder(out: Path) -> str | None:
+    """Why `out` cannot take the preview files, or None when it can (it is created)."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return f"cannot create the output folder {out}: {exc.strerror or exc}"
+    if not out.is_dir() or not os.access(out, os.W_OK | os.X_OK):
+        return f"cannot write to the output folder {out}"
+    return None
 
 
 def register(sub, common) -> None:
@@ -37,10 +51,17 @@ def handle(args, config) -> int:
     with open_store(config.data_dir) as store:
         if args.preview:
             out = args.out or config.data_dir / "previews"
+            problem = _writable_folder(out)
+            if problem:
+                print(f"error: {problem}")
+                return 2
             try:
                 paths = preview_week(config, store, week, out, args.subscriber)
             except KeyError as exc:
                 print(f"error: {exc.args[0]}")
+                return 2
+            except OSError as exc:
+                print(f"error: cannot write the preview under {out}: {exc.strerror or exc} ({exc.filename})")
                 return 2
             print(f"Digest {week}:")
             for path in paths:

@@ -46,7 +46,7 @@ class SlowServer:
                     conn.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
                     return
                 conn.sendall(f"HTTP/1.1 200 OK\r\nContent-Type: {self.content_type}\r\n"
-                             "Content-Length: 1000000\r\n\r\n<".encode())
+                             "Content-Length: 100000\r\n\r\n<".encode())
                 while not self._stop.wait(self.interval):
                     conn.sendall(b" ")
             except OSError:
