@@ -157,7 +157,7 @@ def _prepare(config: Config, store: Store, week: str, now: dt.datetime, report: 
             if record.state in FINAL_STATES:
                 channel.skipped += 1
                 continue
-            if record.state == "retry" and record.attempts >= MAX_ATTEMPTS[subscriber.channel](config):
+            if record.state in ("retry", "uncertain") and record.attempts >= MAX_ATTEMPTS[subscriber.channel](config):
                 record.state, record.updated = "failed", now.isoformat()
                 channel.failed.append((subscriber.id, f"gave up after {record.attempts} attempts: {record.last_error}"))
                 changed.append(record)
@@ -190,7 +190,12 @@ def _outcome(record: Delivery, ok: bool, error: str | None, transient: bool, now
 def _deliver_email(config, store, items, records, report, now) -> None:
     def on_result(result: EmailResult) -> None:
         record = records[result.key]
+        if not result.attempted:      # the batch stopped (server unreachable): pending for the next run
+            report.email.retry.append((record.subscriber, result.error or ""))
+            return
         _outcome(record, result.ok, result.error, result.transient, now)
+        if result.uncertain:          # maybe delivered: never resent in this run, a later run may
+            record.state = "uncertain"
         store.deliveries.record(record)
         _count(report.email, record)
 
@@ -232,7 +237,7 @@ def _deliver_telegram(config, store, token, items, records, report, now, sender=
 def _count(channel: ChannelReport, record: Delivery) -> None:
     if record.state == "sent":
         channel.sent += 1
-    elif record.state == "retry":
+    elif record.state in ("retry", "uncertain"):
         channel.retry.append((record.subscriber, record.last_error or ""))
     else:
         channel.failed.append((record.subscriber, record.last_error or ""))

@@ -1,8 +1,10 @@
 """The delivery ledger: one record per (ISO week, subscriber), so a week goes out once.
 
 States: `pending` (to send), `sent`, `retry` (transient failure, tried again on the next
-run until the attempts run out), `failed` (permanent failure or out of attempts),
-`empty` (nothing for this subscriber that week).
+run until the attempts run out), `uncertain` (e-mail: the connection was lost after the
+message was handed over, before the server confirmed it; never resent in the same run, a
+later run sends it again), `failed` (permanent failure or out of attempts), `empty`
+(nothing for this subscriber that week).
 
 Records are created in one TinyDB write before a batch starts. Each outcome, and each
 Telegram message of a digest (week and subscriber, part number, Telegram message_id), is

@@ -54,13 +54,19 @@ def test_refused_recipient_is_recorded_and_the_batch_goes_on(tmp_path, digest_co
         assert set(sink.by_recipient()) == {"alice@example.org"}
 
 
-def test_server_dropping_mid_batch_reconnects(tmp_path, digest_config):
+def test_server_dropping_after_data_reconnects_and_leaves_that_address_for_a_later_run(tmp_path, digest_config):
     subs = [subscriber("email", f"user{i}@example.org") for i in range(6)]
-    with SMTPSink(drop_after=2) as sink:
+    with SMTPSink(drop_after=2) as sink:       # the third message: dropped after DATA, before "250"
         config = digest_config(smtp_port=sink.port)
         store = make_store(config.data_dir, subscribers=subs)
         report = send_week(config, store, WEEK, now=NOW)
-        assert report.email.sent == 6 and sink.connections == 2
+        assert report.email.sent == 5 and sink.connections == 2
+        [(uncertain, reason)] = report.email.retry
+        assert uncertain == "em-user2@example.org" and reason.startswith("uncertain")
+        assert store.deliveries.get(WEEK, uncertain).state == "uncertain"
+        assert "user2@example.org" not in sink.by_recipient()        # not resent in the same run
+        again = send_week(config, store, WEEK, now=NOW)               # a later run sends it
+        assert again.email.sent == 1 and store.deliveries.last_week_sent() == WEEK
         assert sorted(sink.by_recipient()) == sorted(s.address for s in subs)
         assert all(len(v) == 1 for v in sink.by_recipient().values())
 
