@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,10 +18,14 @@ from digest.archive import write_archive
 from digest.build import PersonalDigest, build_week, personalise
 from digest.render import email_bodies, email_subject, telegram_messages
 from digest.view import digest_view
+from delivery.email.address import address_problem
 from delivery.email.message import build_email
 from delivery.email.sender import EmailResult, OutgoingEmail, send_emails
 from store import Delivery, Store, Subscriber
 from store.deliveries import FINAL_STATES, with_part
+
+
+logger = logging.getLogger(__name__)
 
 
 class DeliveryUnavailable(Exception):
@@ -84,6 +89,10 @@ def preview_week(config: Config, store: Store, week: str, out_dir: Path,
         subscribers = [None, *store.subscribers.all(active_only=True)]
     paths = []
     for subscriber in subscribers:
+        if subscriber is not None and subscriber.channel == "email" and address_problem(subscriber.address):
+            logger.warning("preview: subscriber %s skipped: invalid address %r (%s)", subscriber.id,
+                           subscriber.address, address_problem(subscriber.address))
+            continue
         digest = personalise(week_digest, subscriber)
         name = subscriber.id if subscriber else "tous"
         view = digest_view(digest, archive_url(config, week))
@@ -199,11 +208,26 @@ def _deliver_email(config, store, items, records, report, now) -> None:
         store.deliveries.record(record)
         _count(report.email, record)
 
-    # rendered one at a time as the batch goes: memory stays flat however many subscribers
-    outgoing = (OutgoingEmail(key=subscriber.id, to=subscriber.address,
-                              message=render_email(config, digest, subscriber, now))
-                for subscriber, digest in items)
-    send_emails(config.email, config.email.password(), outgoing, on_result)
+    def outgoing():
+        """Rendered one at a time as the batch goes: memory stays flat however many
+        subscribers. A row whose address cannot be used fails alone, the batch goes on."""
+        for subscriber, digest in items:
+            problem = address_problem(subscriber.address)
+            message = None
+            if problem is None:
+                try:
+                    message = render_email(config, digest, subscriber, now)
+                except ValueError as exc:    # a header the address makes impossible
+                    problem = str(exc)
+            if message is None:
+                record = records[subscriber.id]
+                _outcome(record, False, f"invalid address {subscriber.address!r}: {problem}", False, now)
+                store.deliveries.record(record)
+                _count(report.email, record)
+                continue
+            yield OutgoingEmail(key=subscriber.id, to=subscriber.address, message=message)
+
+    send_emails(config.email, config.email.password(), outgoing(), on_result)
 
 
 def _deliver_telegram(config, store, token, items, records, report, now, sender=None) -> None:

@@ -8,6 +8,7 @@ import datetime as dt
 import re
 import secrets
 
+from delivery.email.address import address_problem
 from domain.regions import NATIONWIDE, REGION_CODES
 from domain.themes import THEME_CODES
 from store import Store, Subscriber
@@ -117,7 +118,7 @@ def request_email(store: Store, chat_id: int | str, address: str, user_id: int |
     """Start the double opt-in: an unconfirmed e-mail subscription with the chat's filters
     and a confirmation code (to be sent to the address)."""
     address = address.strip().lower()
-    if not EMAIL.match(address):
+    if not EMAIL.match(address) or address_problem(address):
         raise SubscriptionError(f"« {address} » n'est pas une adresse électronique valide.")
     with store.writing():
         base = store.subscribers.get(telegram_id(chat_id))
