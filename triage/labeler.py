@@ -69,6 +69,6 @@ def label_article(vocabulary: Vocabulary, title: str, text: str, published: str 
         themes = model_themes(model.primary, model.themes, features)[:MAX_THEMES]
     else:
         themes = pick_themes(seen.theme_scores)
-    regions, clues = locate(title, text, default=region_hint, url=url, source=source)
+    regions, clues = locate(title, text, default=region_hint, url=url, source=source, model=model.regions)
     town = main_town(clues, regions) if seen.event_date else None
     return Labels(True, themes, regions, seen.event_date, seen.relevance, town, probability)

@@ -1,4 +1,4 @@
-"""Learned triage models: relevance, themes, event dates and story pairs, fitted on labelled articles.
+"""Learned triage models: relevance, themes, regions, event dates and story pairs, fitted on labelled articles.
 
 What: `TriageModel` bundles the linear models triage applies on top of its rules, and
 `load_model()` reads the bundle shipped in `model.json` (fitted by
@@ -32,6 +32,7 @@ class TriageModel:
     themes: dict[str, Linear] = field(default_factory=dict)  # theme present at all
     story: Linear | None = None                            # two articles, one initiative
     dates: Linear | None = None                            # this stated date is the event's
+    regions: Linear | None = None                          # this region (or "FR") is the article's
     info: dict = field(default_factory=dict)               # how and on what it was fitted
 
     def to_json(self) -> dict:
@@ -43,6 +44,7 @@ class TriageModel:
             "themes": {t: m.to_json() for t, m in self.themes.items()},
             "story": self.story.to_json() if self.story else None,
             "dates": self.dates.to_json() if self.dates else None,
+            "regions": self.regions.to_json() if self.regions else None,
         }
 
     @classmethod
@@ -55,6 +57,7 @@ class TriageModel:
             themes={t: Linear.from_json(m) for t, m in (raw.get("themes") or {}).items()},
             story=Linear.from_json(raw["story"]) if raw.get("story") else None,
             dates=Linear.from_json(raw["dates"]) if raw.get("dates") else None,
+            regions=Linear.from_json(raw["regions"]) if raw.get("regions") else None,
             info=raw.get("info") or {},
         )
 

@@ -33,6 +33,9 @@ class FitOptions:
     theme_threshold: float = 0.5
     story: bool = True
     dates: bool = True
+    regions: bool = True
+    region_c: float = 1.0
+    region_threshold: float = 0.5
     date_c: float = 1.0
 
 
@@ -62,6 +65,21 @@ def fit_dates(rows: list[dict], c: float, today: dt.date | None = None) -> Linea
 
     threshold = max(sorted({p for p, _, _ in outcomes} | {0.5}), key=right)
     return Linear(model.weights, model.bias, threshold)
+
+
+def fit_regions(rows: list[dict], c: float, threshold: float = 0.5) -> Linear:
+    """The region model: is this candidate region (or "FR") one of the article's?"""
+    from triage.places.detect import candidate_features
+    from triage.places.evidence import collect
+    X, y = [], []
+    for r in rows:
+        if not (r.get("relevant") and r.get("regions")):
+            continue
+        clues = collect(r.get("title") or "", r.get("text") or "", None, r.get("url") or "", r.get("source") or "")
+        for code, f in candidate_features(clues, None):
+            X.append(f)
+            y.append(code in r["regions"])
+    return _binary(X, y, c, threshold, balanced=False)
 
 
 def rule_features(f: dict[str, float]) -> dict[str, float]:
@@ -122,5 +140,6 @@ def fit_model(rows: list[dict], options: FitOptions = FitOptions(),
         from triage.stories.training import fit_pairs
         story = fit_pairs(rows)
     dates = fit_dates(rows, options.date_c) if options.dates else None
+    regions = fit_regions(rows, options.region_c, options.region_threshold) if options.regions else None
     info = {"articles": len(rows), "relevant": len(on_topic), "options": options.__dict__}
-    return TriageModel(relevance=relevance, primary=primary, themes=themes, story=story, dates=dates, info=info)
+    return TriageModel(relevance=relevance, primary=primary, themes=themes, story=story, dates=dates, regions=regions, info=info)

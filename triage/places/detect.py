@@ -52,6 +52,56 @@ def decide(scores: dict[str, float], default: str | None) -> list[str]:
     return kept
 
 
+def candidate_features(clues: list[Clue], default: str | None) -> list[tuple[str, dict[str, float]]]:
+    """Each region some clue points to, and "FR", with the features the learned region
+    model weighs: its score and share of the top score, its rank, the kinds of clues
+    (region or department name, commune, demonym, web address...), how many regions
+    the article names, how strong the nationwide cues are, the feed's default region."""
+    scores = region_scores(clues)
+    nationwide = scores.get(NATIONWIDE, 0.0)
+    ranked = sorted(((sc, r) for r, sc in scores.items() if r != NATIONWIDE), reverse=True)
+    top = ranked[0][0] if ranked else 0.0
+    named = sum(1 for sc, _ in ranked if sc >= MIN_REGION_SCORE)
+    kinds: dict[str, set[str]] = defaultdict(set)
+    strongest: dict[str, float] = defaultdict(float)
+    for c in clues:
+        kinds[c.region].add(c.key.split(":", 1)[0])
+        strongest[c.region] = max(strongest[c.region], c.weight)
+    common = {"named": min(named, 6) / 3.0, "nationwide": min(nationwide, 15.0) / 5.0,
+              "top": min(top, 30.0) / 10.0, "no_region": float(not ranked)}
+    out = []
+    for rank, (sc, region) in enumerate(ranked):
+        f = {"r:score": min(sc, 30.0) / 10.0, "r:share": sc / top if top else 0.0,
+             "r:strongest": min(strongest[region], 10.0) / 5.0,
+             "r:rank" + ("1" if rank == 0 else "2" if rank == 1 else "3+"): 1.0,
+             "r:default": float(region == default), **{"r:" + k: v for k, v in common.items()}}
+        for kind in kinds[region]:
+            f["r:kind:" + kind] = 1.0
+        out.append((region, f))
+    fr = {"fr:bias": 1.0, "fr:score": min(nationwide, 15.0) / 5.0, "fr:default": float(default == NATIONWIDE),
+          **{"fr:" + k: v for k, v in common.items()}}
+    for kind in kinds[NATIONWIDE]:
+        fr["fr:kind:" + kind] = 1.0
+    out.append((NATIONWIDE, fr))
+    return out
+
+
+def decide_learned(model, clues: list[Clue], default: str | None) -> list[str]:
+    """Region codes from the learned model: every candidate it accepts, most likely
+    first (at most MAX_REGIONS besides "FR"); the most likely one when it accepts none."""
+    scored = sorted(((model.probability(f), code) for code, f in candidate_features(clues, default)),
+                    reverse=True)
+    kept = [code for p, code in scored if p >= model.threshold]
+    regions = [c for c in kept if c != NATIONWIDE][:MAX_REGIONS]
+    if NATIONWIDE in kept:
+        regions.insert(0 if kept[0] == NATIONWIDE else len(regions), NATIONWIDE)
+    if not regions:
+        best = scored[0][1]
+        regions = [default if best == NATIONWIDE and default in REGION_CODES and
+                   not any(c.region == NATIONWIDE for c in clues) else best]
+    return regions
+
+
 def detect_regions(title: str, text: str, default: str | None = None, url: str = "",
                    source: str = "") -> list[str]:
     """ISO 3166-2:FR codes of the regions the article is about, most important first,
@@ -61,7 +111,11 @@ def detect_regions(title: str, text: str, default: str | None = None, url: str =
 
 
 def locate(title: str, text: str, default: str | None = None, url: str = "",
-           source: str = "") -> tuple[list[str], list[Clue]]:
-    """The regions (as `detect_regions`) and the clues they were decided from."""
+           source: str = "", model=None) -> tuple[list[str], list[Clue]]:
+    """The regions (as `detect_regions`) and the clues they were decided from; `model`
+    (a `triage.learned` linear model over `candidate_features`) decides instead of the
+    hand-set ratios of `decide`."""
     clues = collect(title or "", text or "", default, url or "", source or "")
+    if model is not None:
+        return decide_learned(model, clues, default), clues
     return decide(region_scores(clues), default), clues
