@@ -55,7 +55,7 @@ def test_healthy_source_is_stored_in_seconds_while_another_hangs_and_survives_a_
             time.sleep(0.05)
         stored_after = time.monotonic() - start
         assert stored_count(config.data_dir) == 2
-        assert stored_after < 8, stored_after             # python start-up included
+        assert stored_after < 15, stored_after            # python start-up included (the slow one takes 120 s)
         assert proc.poll() is None and slow.requests >= 1  # the slow source is still hanging
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(10)
