@@ -100,6 +100,9 @@ async def collect_source(fetcher: Fetcher, feed: FeedConfig, state: FeedState, s
             except (FetchError, ParseError) as exc:
                 result.error = str(exc)
                 result.http_status = getattr(exc, "status", None) or result.http_status
+                if getattr(exc, "refused", False):
+                    result.error += (" (a source on an internal host needs allow_private = true in its "
+                                     "[[feeds]] entry, which trusts that host and port only)")
             except Exception as exc:  # a bug or a library surprise stays inside this source
                 result.error = f"unexpected error: {type(exc).__name__}: {exc}"
     except TimeoutError:

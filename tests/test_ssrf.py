@@ -111,6 +111,7 @@ def test_a_feed_on_an_internal_address_needs_the_switch(tmp_path, server):
     reports, articles = fetch(config)
     assert reports["Agence"].outcome == "failed" and articles == []
     assert "refused: 127.0.0.1 is a loopback address" in reports["Agence"].reason
+    assert "allow_private = true" in reports["Agence"].reason
     assert server.hits == []
 
 
