@@ -10,7 +10,10 @@ Resuming after a crash: at most ``max_in_flight`` (default 1) ``sendMessage`` re
 outstanding at any instant, and ``on_message`` runs before the next request may start. A
 caller that journals each confirmed message in ``on_message`` therefore loses track of at
 most ``max_in_flight`` delivered messages when the process is killed; it resumes a digest
-with ``TelegramDigest.start`` = the number of parts it had confirmed.
+with ``TelegramDigest.start`` = the number of parts it had confirmed. A message keeps its
+slot through its own retries (flood waits, network backoff), so a lost reply followed by
+a retry never overlaps another chat's message. The throughput is then bounded by the
+round trip to the Bot API as well as by the rate limiter.
 
 Failure policy, per message:
 

@@ -92,7 +92,7 @@ def href(url: str) -> str:
     return f'href="{escape(url)}"'     # as the templates escape it
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(digests())
 def test_every_message_is_valid_within_the_limit_and_every_story_is_there_once(view):
     messages = telegram_messages(view)
