@@ -32,6 +32,8 @@ class FitOptions:
     theme_c: float = 0.5
     theme_threshold: float = 0.5
     story: bool = True
+    story_threshold: float = 0.25     # 0: the one that maximises pair F1 on the training pairs (lower
+                                      # recall across folds: 0.25 was best of 0.12-0.5 by cross-validation)
     dates: bool = True
     regions: bool = True
     region_c: float = 1.0
@@ -139,6 +141,8 @@ def fit_model(rows: list[dict], options: FitOptions = FitOptions(),
     if options.story:
         from triage.stories.training import fit_pairs
         story = fit_pairs(rows)
+        if story is not None and options.story_threshold:
+            story = Linear(story.weights, story.bias, options.story_threshold)
     dates = fit_dates(rows, options.date_c) if options.dates else None
     regions = fit_regions(rows, options.region_c, options.region_threshold) if options.regions else None
     info = {"articles": len(rows), "relevant": len(on_topic), "options": options.__dict__}
