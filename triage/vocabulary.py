@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -57,25 +57,45 @@ class TermSet:
         return [m.group(0) for m in self.regex.finditer(folded)]
 
 
+TITLE, LEAD, BODY = 0, 1, 2
+ZONE_WEIGHTS = (TITLE_WEIGHT, LEAD_WEIGHT, 1.0)
+
+
 @dataclass(frozen=True)
 class Zones:
-    """An article's folded text, split where matches weigh differently."""
+    """An article's folded text, split where matches weigh differently.  Each term set
+    is searched once over the whole article and its hits kept (`hits`), so that every
+    score asking for the same list reuses them."""
     title: str
     lead: str
     body: str
+    _found: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, title: str, text: str) -> "Zones":
         folded = fold(text or "")
         return cls(fold(title or ""), folded[:LEAD_CHARS], folded[LEAD_CHARS:])
 
+    def hits(self, terms: TermSet) -> list[tuple[int, str]]:
+        """(zone, matched text) of every match of `terms`, in order."""
+        found = self._found.get(id(terms))
+        if found is None:
+            whole = f"{self.title}\x00{self.lead}{self.body}"
+            lead_end = len(self.title) + 1 + len(self.lead)
+            found = [(TITLE if m.start() < len(self.title) else LEAD if m.start() < lead_end else BODY, m.group(0))
+                     for m in terms.regex.finditer(whole)]
+            self._found[id(terms)] = found
+        return found
 
-def zone_score(terms: TermSet, zones: Zones, weight: float = 1.0) -> tuple[float, dict[str, list[float]]]:
-    """Weighted, repeat-damped score of `terms` over the zones, and the matches by term."""
+
+def zone_score(terms: TermSet, zones: Zones, weight: float = 1.0,
+               only: tuple[int, ...] = (TITLE, LEAD, BODY)) -> tuple[float, dict[str, list[float]]]:
+    """Weighted, repeat-damped score of `terms` over the zones (or `only` some of them),
+    and the matches by term."""
     found: dict[str, list[float]] = {}
-    for text, zone_weight in ((zones.title, TITLE_WEIGHT), (zones.lead, LEAD_WEIGHT), (zones.body, 1.0)):
-        for hit in terms.hits(text):
-            found.setdefault(hit, []).append(zone_weight * weight)
+    for zone, hit in zones.hits(terms):
+        if zone in only:
+            found.setdefault(hit, []).append(ZONE_WEIGHTS[zone] * weight)
     return damped(found), found
 
 

@@ -12,7 +12,7 @@ import math
 import re
 
 from domain.themes import THEME_CODES
-from triage.vocabulary import Vocabulary, Zones, zone_score
+from triage.vocabulary import LEAD, TITLE, Vocabulary, Zones, zone_score
 
 Features = dict[str, float]
 
@@ -44,10 +44,10 @@ def zone_theme_scores(zones: Zones, vocabulary: Vocabulary) -> Features:
     """Each theme's vocabulary score in the title alone and in the lead alone: what an
     article leads with says what the initiative is."""
     f: Features = {}
-    for name, part in (("tht:", Zones(zones.title, "", "")), ("thl:", Zones("", zones.lead, ""))):
+    for name, zone in (("tht:", TITLE), ("thl:", LEAD)):
         for theme in THEME_CODES:
             strong, weak = vocabulary.themes[theme]
-            score = zone_score(strong, part, 3.0)[0] + zone_score(weak, part)[0]
+            score = zone_score(strong, zones, 3.0, (zone,))[0] + zone_score(weak, zones, 1.0, (zone,))[0]
             if score:
                 f[name + theme] = min(score, 40.0) / RULE_SCALE
     return f
