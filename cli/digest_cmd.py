@@ -73,9 +73,15 @@ def handle(args, config) -> int:
             print(f"error: {exc}")
             return 2
     print(f"Digest {week}:")
+    unconfigured = {"telegram": f"the Telegram token is not set (environment variable {config.telegram.token_env})",
+                    "email": f"e-mail is not configured ([email] host and from_address in {config.path})"}
     for name, channel in (("telegram", report.telegram), ("email", report.email)):
         if not channel.enabled:
-            print(f"  {name}: off (not configured)")
+            if channel.pending:
+                print(f"  {name}: NOT SENT to {channel.pending} active subscriber{'s' if channel.pending > 1 else ''}: {unconfigured[name]}; "
+                      f"the week stays pending for {name} and will be sent once it is configured")
+            else:
+                print(f"  {name}: off (not configured, no active subscriber)")
             continue
         print(f"  {name}: {channel.sent} sent, {channel.skipped} skipped, {len(channel.failed)} failed, "
               f"{len(channel.retry)} to retry")
@@ -84,5 +90,5 @@ def handle(args, config) -> int:
         for subscriber in channel.deactivated:
             print(f"    {subscriber}: blocked the bot, subscription deactivated")
     print(f"  archive: {report.archive[0] if report.archive else '-'}")
-    failed = sum(len(c.failed) + len(c.retry) for c in (report.telegram, report.email))
+    failed = sum(len(c.failed) + len(c.retry) + c.pending for c in (report.telegram, report.email))
     return 1 if failed else 0

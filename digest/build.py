@@ -16,7 +16,7 @@ from triage.story_groups import Story, group_stories
 from digest.weeks import local_day, week_bounds
 
 LOOKBACK_DAYS = 60        # stories started this long before the week can still show in the agenda
-AGENDA_DAYS = 42          # events in the six weeks after the digest goes out
+AGENDA_DAYS = 42          # default of `[digest] agenda_days`: events in the six weeks after the week
 MAX_PER_THEME = 10        # a subscriber's digest shows this many stories a theme; the rest is online
 MAX_AGENDA = 15
 
@@ -48,13 +48,14 @@ class PersonalDigest:
         return self.story_count == 0 and not self.agenda
 
 
-def build_week(store: Store, week: str, tz: str = "Europe/Paris") -> WeekDigest:
+def build_week(store: Store, week: str, tz: str = "Europe/Paris", agenda_days: int = AGENDA_DAYS) -> WeekDigest:
+    """The week's new stories and the agenda of events in the `agenda_days` after it."""
     start, end = week_bounds(week)
     articles = store.articles.iter(since=start - dt.timedelta(days=LOOKBACK_DAYS), until=end + dt.timedelta(days=1))
     stories = [s for s in group_stories(articles, store.moderation.overrides()) if not s.hidden]
     new = [s for s in stories if start <= local_day(s.first_seen, tz) <= end]
     agenda_from = end + dt.timedelta(days=1)
-    agenda_to = agenda_from + dt.timedelta(days=AGENDA_DAYS)
+    agenda_to = agenda_from + dt.timedelta(days=agenda_days)
     agenda = sorted((s for s in stories if s.event_date and local_day(s.first_seen, tz) <= end
                      and agenda_from.isoformat() <= s.event_date <= agenda_to.isoformat()),
                     key=lambda s: (s.event_date, s.id))

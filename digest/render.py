@@ -69,6 +69,6 @@ def email_bodies(view: DigestView, unsubscribe_url: str | None, unsubscribe_mail
 
 
 def email_subject(view: DigestView) -> str:
-    week = view.week.split("-W")
+    """'Vigie — semaine du 16 au 22 novembre 2026 : 3 initiatives': the digest's own title."""
     count = f"{view.count} initiative{'s' if view.count > 1 else ''}" if view.count else "aucune nouvelle initiative"
-    return f"Vigie — semaine {int(week[1])} ({week[0]}) : {count}"
+    return f"{view.title} : {count}"

@@ -65,6 +65,20 @@ def french_week_label(name: str) -> str:
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
           "octobre", "novembre", "décembre")
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+DAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")   # `[digest] send_weekday` values
+
+
+def french_weekday(code: str) -> str:
+    """'lundi' for 'mon' (a `[digest] send_weekday` value), 'mardi' for 'tue', ..."""
+    try:
+        return WEEKDAYS[DAY_CODES.index(code)]
+    except ValueError:
+        raise ValueError(f"not a day code (mon, tue, ..., sun): {code!r}") from None
+
+
+def send_day_sentence(code: str) -> str:
+    """'Chaque lundi' for the configured send day: how the bot tells when the digest comes."""
+    return f"Chaque {french_weekday(code)}"
 
 
 def french_date(day: dt.date | str, weekday: bool = False) -> str:

@@ -40,6 +40,7 @@ class ChannelReport:
     failed: list[tuple[str, str]] = field(default_factory=list)    # (subscriber, reason)
     retry: list[tuple[str, str]] = field(default_factory=list)     # transient, tried next run
     deactivated: list[str] = field(default_factory=list)           # blocked the bot
+    pending: int = 0                  # active subscribers not served: the channel is not configured
 
 
 @dataclass
@@ -73,8 +74,8 @@ def render_email(config: Config, digest: PersonalDigest, subscriber: Subscriber,
 
 def preview_week(config: Config, store: Store, week: str, out_dir: Path,
                  subscriber_id: str | None = None) -> list[Path]:
-    """Write each rendering of the week to files; returns their paths."""
-    week_digest = build_week(store, week, config.timezone)
+    """Write each rendering of the week to files under `out_dir` only; returns their paths."""
+    week_digest = build_week(store, week, config.timezone, config.digest.agenda_days)
     out_dir.mkdir(parents=True, exist_ok=True)
     preview_config = config
     if not config.email.from_address:  # e-mail not configured yet: preview with a placeholder sender
@@ -106,7 +107,8 @@ def preview_week(config: Config, store: Store, week: str, out_dir: Path,
             path = out_dir / f"{week}-email-{_safe(name)}.eml"
             path.write_bytes(bytes(render_email(preview_config, digest, shown)))
             paths.append(path)
-    paths.extend(write_archive(config.data_dir / "web", week_digest, config.web.base_url))
+    # the week's web page as it would be published, under out_dir: the public archive is untouched
+    paths.extend(write_archive(out_dir / "web", week_digest, config.web.base_url))
     return paths
 
 
@@ -137,8 +139,7 @@ def send_week(config: Config, store: Store, week: str, now: dt.datetime | None =
         store.deliveries.close_journal()
         with store.writing():
             _deactivate(store, report.telegram.deactivated)
-            if all(r.state in FINAL_STATES for r in records.values()):
-                store.deliveries.set_last_week_sent(max(week, store.deliveries.last_week_sent() or ""))
+            _mark_done(store, week, report, records)
         report.archive = write_archive(config.data_dir / "web", week_digest, config.web.base_url, now)
     finally:
         store.deliveries.close_journal()
@@ -153,12 +154,15 @@ def _prepare(config: Config, store: Store, week: str, now: dt.datetime, report: 
     email_items: list[tuple[Subscriber, PersonalDigest]] = []
     records: dict[str, Delivery] = {}
     with store.writing():
-        week_digest = build_week(store, week, config.timezone)
+        week_digest = build_week(store, week, config.timezone, config.digest.agenda_days)
         ledger = store.deliveries.for_week(week)
         changed = []
         for subscriber in store.subscribers.all(active_only=True):
             channel = report.telegram if subscriber.channel == "telegram" else report.email
-            if not channel.enabled:
+            if not channel.enabled:   # the week stays open for this channel until it is configured
+                done = subscriber.id in ledger and ledger[subscriber.id].state in FINAL_STATES
+                channel.skipped += done
+                channel.pending += not done
                 continue
             record = ledger.get(subscriber.id) or Delivery(week=week, subscriber=subscriber.id,
                                                            channel=subscriber.channel)
@@ -182,6 +186,20 @@ def _prepare(config: Config, store: Store, week: str, now: dt.datetime, report: 
             (telegram_items if subscriber.channel == "telegram" else email_items).append((subscriber, digest))
         store.deliveries.put_many(changed)
     return week_digest, telegram_items, email_items, records
+
+
+def _mark_done(store: Store, week: str, report: SendReport, records: dict[str, Delivery]) -> None:
+    """Record the week as sent for each channel that served all its active subscribers,
+    and as sent overall when every channel did: a channel left unconfigured stays open."""
+    done = []
+    for name, channel in (("telegram", report.telegram), ("email", report.email)):
+        finished = channel.pending == 0 and all(r.state in FINAL_STATES for r in records.values()
+                                                if r.channel == name)
+        if finished:
+            store.deliveries.set_last_week_sent(max(week, store.deliveries.last_week_sent(name) or ""), name)
+        done.append(finished)
+    if all(done):
+        store.deliveries.set_last_week_sent(max(week, store.deliveries.last_week_sent() or ""))
 
 
 MAX_ATTEMPTS = {"email": lambda config: config.email.max_attempts,

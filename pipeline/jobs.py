@@ -12,14 +12,14 @@ import threading
 from zoneinfo import ZoneInfo
 
 from config.schema import Config
-from digest.weeks import week_of
+from digest.weeks import DAY_CODES, week_of
 from pipeline.digest import DeliveryUnavailable, SendReport, send_week
 from pipeline.fetch import FeedReport, run_fetch, select_feeds
 from pipeline.label import label_new_articles
 from store import Store, open_store
 
 log = logging.getLogger("vigie.jobs")
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAYS = DAY_CODES
 
 
 def fetch_job(config: Config, busy: threading.Lock) -> list[FeedReport] | None:

@@ -194,12 +194,15 @@ class DeliveryStore:
 
         self.table._update_table(apply)
 
-    def last_week_sent(self) -> str | None:
-        doc = self.meta.get(Query().key == "last_week_sent")
+    def last_week_sent(self, channel: str | None = None) -> str | None:
+        """The last week done for `channel`, or (no channel) done for every channel."""
+        key = f"last_week_sent:{channel}" if channel else "last_week_sent"
+        doc = self.meta.get(Query().key == key)
         return doc["value"] if doc else None
 
-    def set_last_week_sent(self, week: str) -> None:
-        self.meta.upsert({"key": "last_week_sent", "value": week}, Query().key == "last_week_sent")
+    def set_last_week_sent(self, week: str, channel: str | None = None) -> None:
+        key = f"last_week_sent:{channel}" if channel else "last_week_sent"
+        self.meta.upsert({"key": key, "value": week}, Query().key == key)
 
     def clear_cache(self) -> None:
         self.table.clear_cache()

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from config import load_config
+from digest.weeks import french_week_label
 from pipeline.jobs import due_week, last_due
 from store import open_store
 from tests.digest.helpers import SMTPSink, article, subscriber
@@ -73,7 +74,7 @@ def test_missed_digest_is_sent_once_on_start_and_never_again(tmp_path):
         week = seed_missed_week(config, subscriber("email", "alice@example.org"))
         assert serve_once(tmp_path / "config.toml", sink, 1) == 0
         assert len(sink.messages) == 1
-        assert f"semaine {int(week[6:])}" in sink.messages[0][1]["Subject"]
+        assert french_week_label(week) in sink.messages[0][1]["Subject"]
         for _ in range(2):  # two restarts in a row send nothing more
             assert serve_once(tmp_path / "config.toml", sink, 1) == 0
         assert len(sink.messages) == 1

@@ -23,7 +23,7 @@ def test_email_digest_multipart_headers_and_once_only(tmp_path, digest_config):
         got = sink.by_recipient()
         assert set(got) == {"alice@example.org", "bob@example.org"}
         msg = got["alice@example.org"][0]
-        assert msg["Subject"] == "Vigie — semaine 47 (2026) : 2 initiatives"
+        assert msg["Subject"] == "Vigie — semaine du 16 au 22 novembre 2026 : 2 initiatives"
         assert msg["From"] == "Vigie <veille@vigie.example.org>" and msg["To"] == "alice@example.org"
         assert msg["Message-ID"].startswith("<vigie.2026-W47.") and msg["Date"]
         assert msg["List-Id"] == "Vigie <veille.vigie.example.org>"
@@ -118,5 +118,5 @@ def test_empty_week_sends_a_short_note_when_configured(tmp_path, digest_config):
         report = send_week(config, store, WEEK, now=NOW)
         assert report.email.sent == 1
         (message,) = sink.by_recipient()["carol@example.org"]
-        assert message["Subject"] == "Vigie — semaine 47 (2026) : aucune nouvelle initiative"
+        assert message["Subject"] == "Vigie — semaine du 16 au 22 novembre 2026 : aucune nouvelle initiative"
         assert "Aucune nouvelle initiative cette semaine" in message.get_body(("plain",)).get_content()
