@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 SUBSCRIBER_HANDLERS = {
     "start": sub.start, "abonner": sub.abonner, "regions": sub.regions, "themes": sub.themes,
     "apercu": sub.apercu, "email": sub.email, "confirmer": sub.confirmer, "desabonner": sub.desabonner,
-    "aide": sub.aide,
+    "reglages": sub.reglages, "aide": sub.aide, "help": sub.aide,   # /help: what Telegram users try first
 }
 MODERATOR_HANDLERS = {
     "file": mod.file, "tag": mod.tag, "region": mod.region, "masquer": mod.masquer, "afficher": mod.afficher,

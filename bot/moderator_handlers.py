@@ -15,11 +15,11 @@ from bot.keyboards import queue_keyboard, send_confirmation, theme_chooser
 from bot.storework import call, config_of, now
 from config.schema import Config
 from digest.weeks import current_week, parse_week, previous_week, week_bounds
-from domain.themes import THEME_CODES, THEMES, theme_label
+from domain.themes import THEMES, theme_label
 from pipeline.digest import DeliveryUnavailable, SendReport, send_week
 from pipeline.moderation import (
-    ModerationError, approve, find_story, journal, merge, set_hidden, set_regions, set_theme, split,
-    week_stories,
+    ModerationError, approve, find_story, journal, merge, resolve_theme, set_hidden, set_regions, set_theme,
+    split, week_stories,
 )
 from store import Store, open_store
 
@@ -27,15 +27,6 @@ logger = logging.getLogger(__name__)
 
 PER_PAGE = 5
 JOURNAL_LINES = 15
-
-
-def theme_code(text: str) -> str:
-    """A theme code from its code or its French label, any case (else returned as is)."""
-    wanted = text.strip().lower()
-    for code, label in THEMES.items():
-        if wanted in (code, label.lower()):
-            return code
-    return text.strip()
 
 
 async def _reply(update: Update, text: str, **kwargs) -> None:
@@ -134,19 +125,23 @@ async def queue_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 # One-shot corrections ------------------------------------------------------------------
 @moderator_only
 async def tag(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if len(context.args) != 2:
-        await _reply(update, "Usage : <code>/tag ID THÈME</code> — thèmes : " + ", ".join(THEME_CODES))
+    if len(context.args) < 2:
+        await _reply(update, "Usage : <code>/tag ID THÈME</code> — thèmes : " + ", ".join(THEMES.values()))
         return
-    theme = theme_code(context.args[1])
-    what = f"Thème : {theme_label(theme)}." if theme in THEMES else ""
-    await _moderate(update, context, set_theme, context.args[0], theme, what=what)
+    try:
+        theme = resolve_theme(" ".join(context.args[1:]))
+    except ModerationError as exc:
+        await _reply(update, replies.error(exc))
+        return
+    await _moderate(update, context, set_theme, context.args[0], theme, what=f"Thème : {theme_label(theme)}.")
 
 
 @moderator_only
 async def region(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if len(context.args) < 2:
-        await _reply(update, "Usage : <code>/region ID CODE…</code> — par exemple "
-                             "<code>/region 3fa2c1d0 FR-NOR FR-BRE</code> (FR : national)")
+        await _reply(update, "Usage : <code>/region ID RÉGION…</code> — par exemple "
+                             "<code>/region 3fa2c1d0 Normandie Bretagne</code>, <code>/region 3fa2c1d0 29</code> "
+                             "ou <code>/region 3fa2c1d0 FR-NOR</code> (France : national)")
         return
     await _moderate(update, context, set_regions, context.args[0], list(context.args[1:]),
                     what="Régions modifiées.")

@@ -12,10 +12,17 @@ from zoneinfo import ZoneInfo
 
 from digest.render import pack
 from digest.weeks import french_week_label
+from domain.fetch_errors import french_error
 from domain.regions import region_label
-from domain.themes import THEME_CODES, theme_label
+from domain.themes import THEMES, theme_label
 from store import ActionLog, Delivery, FeedState, Subscriber
 from triage.story_groups import Story
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """'1 masquée', '2 masquées' (French: 0 and 1 take the singular)."""
+    return f"{count} {singular if count <= 1 else (plural_form or singular + 's')}"
+
 
 def escape(value: object) -> str:
     """Text from outside (sources, users, errors) made safe for Telegram HTML."""
@@ -31,8 +38,9 @@ SUBSCRIBER_COMMANDS = [
     ("apercu", "Aperçu de la lettre de cette semaine"),
     ("email", "Recevoir aussi la lettre par e-mail"),
     ("confirmer", "Confirmer votre adresse e-mail"),
+    ("reglages", "Voir vos réglages"),
     ("desabonner", "Se désabonner"),
-    ("aide", "Aide"),
+    ("aide", "Aide (aussi /help)"),
 ]
 MODERATOR_COMMANDS = [
     ("file", "File de modération de la semaine"),
@@ -96,8 +104,9 @@ def help_text(moderator: bool) -> str:
     if moderator:
         lines += ["", "<b>Modération</b>",
                   "/file [SEMAINE] — file de modération (ex. /file 2026-W47)",
-                  "/tag ID THÈME — changer le thème (" + ", ".join(THEME_CODES) + ")",
-                  "/region ID CODE… — changer les régions (ex. FR-NOR FR-BRE, FR = national)",
+                  "/tag ID THÈME — changer le thème (" + ", ".join(THEMES.values()) + ")",
+                  "/region ID RÉGION… — changer les régions (ex. Normandie Bretagne, 29, FR-NOR ; "
+                  "France = national)",
                   "/masquer ID, /afficher ID — retirer de la lettre ou y remettre",
                   "/fusionner ID ID — la seconde histoire rejoint la première",
                   "/separer ARTICLE — un article forme sa propre histoire",
@@ -116,6 +125,32 @@ def choices_summary(subscriber: Subscriber) -> str:
         regions = "toutes"
     themes = ", ".join(theme_label(t) for t in subscriber.themes) if subscriber.themes else "tous"
     return f"<b>Vos choix</b>\nRégions : {regions}\nThèmes : {themes}"
+
+
+def settings_report(subscriber: Subscriber | None, emails: list[Subscriber]) -> str:
+    """/reglages: what a Telegram subscriber receives, and the e-mail address linked to it."""
+    if subscriber is None or not subscriber.active:
+        return NOT_SUBSCRIBED
+    if subscriber.regions:
+        regions = ", ".join(region_label(r) for r in subscriber.regions)
+    else:
+        regions = "toutes"
+    themes = ", ".join(theme_label(t) for t in subscriber.themes) if subscriber.themes else "tous"
+    lines = ["<b>Vos réglages</b>", "Abonnement : actif", f"Régions : {regions}",
+             "Actualités nationales : " + ("oui" if subscriber.nationwide else "non"),
+             f"Thèmes : {themes}"]
+    confirmed = [e for e in emails if e.active and e.confirmed]
+    pending = [e for e in emails if e.active and not e.confirmed]
+    if confirmed:
+        lines.append("E-mail : " + ", ".join(f"<b>{escape(e.address)}</b>" for e in confirmed)
+                     + " (confirmé)")
+    elif pending:
+        lines.append(f"E-mail : <b>{escape(pending[0].address)}</b> en attente de confirmation "
+                     "(<code>/confirmer CODE</code>)")
+    else:
+        lines.append("E-mail : aucune adresse liée (/email ADRESSE pour en ajouter une)")
+    lines.append("\nPour changer : /regions, /themes, /email ; pour arrêter : /desabonner.")
+    return "\n".join(lines)
 
 
 def error(message: str) -> str:
@@ -216,7 +251,7 @@ def sources_report(feeds: list[tuple[str, bool, FeedState]], tz: str) -> list[st
                  f"Dernier succès : {_when(state.last_success, tz)} · échecs consécutifs : "
                  f"{state.consecutive_failures}"]
         if state.last_error:
-            lines.append(f"Dernière erreur : {escape(state.last_error[:300])}")
+            lines.append(f"Dernière erreur : {escape(french_error(state.last_error)[:300])}")
         blocks.append("\n".join(lines))
     return pack(blocks, 4096)
 
@@ -229,19 +264,21 @@ def stats_report(*, week: str, articles_total: int, articles_week: int, relevant
     pending_em = sum(1 for s in subscribers if s.channel == "email" and s.active and not s.confirmed)
     inactive = sum(1 for s in subscribers if not s.active)
     states = Counter(d.state for d in deliveries)
-    state_names = {"sent": "envoyées", "empty": "vides", "pending": "en attente", "retry": "à réessayer",
-                   "failed": "en échec"}
-    delivered = ", ".join(f"{n} {state_names.get(k, k)}" for k, n in sorted(states.items())) or "aucune"
+    state_names = {"sent": ("envoyée", "envoyées"), "empty": ("vide", "vides"),
+                   "pending": ("en attente", "en attente"), "retry": ("à réessayer", "à réessayer"),
+                   "failed": ("en échec", "en échec")}
+    delivered = ", ".join(plural(n, *state_names.get(k, (k, k))) for k, n in sorted(states.items())) or "aucune"
     hidden = sum(s.hidden for s in stories)
     approved = sum(s.approved for s in stories)
     return "\n".join([
         f"<b>Statistiques — {french_week_label(week)}</b>",
-        f"Articles : {articles_week} cette semaine, dont {relevant_week} pertinents "
+        f"Articles : {articles_week} cette semaine, dont {plural(relevant_week, 'pertinent')} "
         f"({articles_total} en tout)",
-        f"Histoires : {len(stories)} nouvelles ({hidden} masquées, {approved} validées)",
+        f"Histoires : {plural(len(stories), 'nouvelle')} ({plural(hidden, 'masquée')}, "
+        f"{plural(approved, 'validée')})",
         f"Abonnés : {active_tg} Telegram, {active_em} e-mail"
         + (f" (+ {pending_em} en attente de confirmation)" if pending_em else "")
-        + (f", {inactive} désabonnés" if inactive else ""),
+        + (f", {plural(inactive, 'désabonné')}" if inactive else ""),
         f"Lettre de la {french_week_label(last_week)} : {delivered}",
         f"Dernière semaine envoyée : {last_sent or 'aucune'}",
     ])
@@ -289,13 +326,13 @@ def send_report(report) -> str:
     def channel(name: str, ch) -> str:
         if not ch.enabled:
             return f"{name} : non configuré"
-        parts = [f"{ch.sent} envoyée{'s' if ch.sent > 1 else ''}", f"{ch.skipped} déjà faites ou vides"]
+        parts = [plural(ch.sent, "envoyée"), plural(ch.skipped, "déjà faite ou vide", "déjà faites ou vides")]
         if ch.retry:
             parts.append(f"{len(ch.retry)} à réessayer")
         if ch.failed:
             parts.append(f"{len(ch.failed)} en échec")
         if ch.deactivated:
-            parts.append(f"{len(ch.deactivated)} abonnés ont bloqué le bot")
+            parts.append(f"{plural(len(ch.deactivated), 'abonné a', 'abonnés ont')} bloqué le bot")
         return f"{name} : " + ", ".join(parts)
     return "\n".join([f"📨 Lettre de la {french_week_label(report.week)} : envoi terminé.",
                       channel("Telegram", report.telegram), channel("E-mail", report.email)])

@@ -120,6 +120,19 @@ async def confirmer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_text(replies.email_confirmed(subscriber))
 
 
+def _settings(store, chat_id: int, user_id: int | None):
+    """The chat's Telegram subscription and the e-mail subscriptions its user asked for."""
+    subscriber = get_telegram(store, chat_id)
+    emails = [s for s in store.subscribers.all()
+              if s.channel == "email" and user_id is not None and s.telegram_user == user_id]
+    return subscriber, emails
+
+
+async def reglages(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    subscriber, emails = await call(context, _settings, update.effective_chat.id, _user_id(update))
+    await update.effective_message.reply_text(replies.settings_report(subscriber, emails))
+
+
 async def aide(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_text(replies.help_text(is_moderator(update, context)))
 

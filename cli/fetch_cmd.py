@@ -34,5 +34,6 @@ def handle(args, config) -> int:
     print(table(rows, ("source", "outcome", "new", "items", "detail")))
     failed = sum(1 for r in reports if r.outcome == "failed")
     new = sum(r.new for r in reports)
-    print(f"\n{len(reports)} sources: {new} new articles, {failed} failed.")
+    print(f"\n{len(reports)} source{'s' if len(reports) != 1 else ''}: "
+          f"{new} new article{'s' if new != 1 else ''}, {failed} failed.")
     return 1 if failed == len(reports) else 0

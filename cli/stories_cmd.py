@@ -37,7 +37,7 @@ def handle(args, config) -> int:
             print(f"\n## {theme_label(s.theme)}")
         where = ", ".join(region_label(r) for r in s.regions) or "région inconnue"
         when = f" — le {s.event_date}" if s.event_date else ""
-        print(f"- {shorten(s.lead.title, 100)}\n  [{where}{when}] {len(s.articles)} article(s) : "
+        print(f"- {shorten(s.lead.title, 100)}\n  [{where}{when}] {len(s.articles)} article{'s' if len(s.articles) > 1 else ''} : "
               + ", ".join(s.sources))
-    print(f"\n{len(stories)} stories.")
+    print(f"\n{len(stories)} {'story' if len(stories) == 1 else 'stories'}.")
     return 0

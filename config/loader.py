@@ -18,6 +18,7 @@ import soupsieve
 from config.schema import (Config, DigestSettings, EmailSettings, FeedConfig, FetchSettings, Selectors,
                            StoreSettings, TelegramSettings, WebSettings)
 from domain.regions import VALID_CODES
+from domain.names import region_hint
 
 
 class ConfigError(Exception):
@@ -306,7 +307,7 @@ def _feeds(entries: Any, lines: _Lines, fail) -> tuple[FeedConfig, ...]:
 
         region = entry.get("region")
         if region is not None and (not isinstance(region, str) or region not in VALID_CODES):
-            hint = _close_match(str(region).upper(), VALID_CODES)
+            hint = region_hint(str(region))      # a name, a department number or a typo
             bad("region", f"unknown region code {region!r}"
                 + (f" (did you mean {hint!r}?)" if hint else "")
                 + ': use an ISO 3166-2:FR region code such as "FR-NOR", or "FR" for nationwide')

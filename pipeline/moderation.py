@@ -9,8 +9,8 @@ import datetime as dt
 from dataclasses import asdict
 
 from digest.weeks import local_day, week_bounds
-from domain.regions import VALID_CODES
-from domain.themes import THEME_CODES
+from domain.names import UnknownName, region_codes, theme_code
+from domain.themes import THEMES
 from store import ActionLog, Store, StoryOverride
 from triage.story_groups import Story, group_stories
 
@@ -71,9 +71,33 @@ def _change(store: Store, story_id: str, who: str, action: str, **fields) -> Sto
     return override
 
 
+def _did_you_mean(exc: UnknownName) -> str:
+    return f" Vouliez-vous dire {exc.suggestion} ?" if exc.suggestion else ""
+
+
+def resolve_theme(text: str) -> str:
+    """A theme code from what a moderator typed (code or French name), else ModerationError."""
+    try:
+        return theme_code(text)
+    except UnknownName as exc:
+        raise ModerationError(f"Thème inconnu « {text} ».{_did_you_mean(exc)} "
+                              f"Thèmes : {', '.join(THEMES.values())}.") from None
+
+
+def resolve_regions(texts: list[str]) -> list[str]:
+    """Region codes from codes, French names or department numbers, else ModerationError."""
+    if not texts:
+        raise ModerationError("Aucune région donnée. Exemples : Normandie, FR-NOR, 29, FR (national).")
+    try:
+        return region_codes(texts)
+    except UnknownName as exc:
+        raise ModerationError(f"Région inconnue « {exc.text} ».{_did_you_mean(exc)} "
+                              "Exemples : Normandie, FR-NOR, 29, 974, FR (national).") from None
+
+
 def set_theme(store: Store, key: str, theme: str, who: str) -> Story:
-    if theme not in THEME_CODES:
-        raise ModerationError(f"Thème inconnu « {theme} ». Thèmes : {', '.join(THEME_CODES)}.")
+    """File a story under another theme (a code or a French name)."""
+    theme = resolve_theme(theme)
     with store.writing():
         story = find_story(store, key)
         _change(store, story.id, who, "theme", theme=theme)
@@ -81,11 +105,8 @@ def set_theme(store: Store, key: str, theme: str, who: str) -> Story:
 
 
 def set_regions(store: Store, key: str, regions: list[str], who: str) -> Story:
-    regions = [r.upper() for r in regions]
-    bad = [r for r in regions if r not in VALID_CODES]
-    if not regions or bad:
-        raise ModerationError(f"Code de région inconnu : {', '.join(bad) or '(aucun)'}. "
-                              "Exemples : FR-NOR, FR-974, FR (national).")
+    """Set a story's regions (codes, French names or department numbers)."""
+    regions = resolve_regions(regions)
     with store.writing():
         story = find_story(store, key)
         _change(store, story.id, who, "regions", regions=regions)

@@ -38,7 +38,7 @@ def test_merge_split_and_errors(tmp_path):
     assert alone.id == f"s-{forum.articles[1].id}" and len(story_of(store, "s-forum").articles) == 1
     with pytest.raises(ModerationError, match="Thème inconnu"):
         set_theme(store, "s-forum", "sport", "alice")
-    with pytest.raises(ModerationError, match="Code de région inconnu"):
+    with pytest.raises(ModerationError, match="Région inconnue"):
         set_regions(store, "s-forum", ["FR-XXX"], "alice")
     with pytest.raises(ModerationError, match="Aucune histoire"):
         set_hidden(store, "s-nothing", True, "alice")

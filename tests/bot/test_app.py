@@ -10,13 +10,13 @@ def test_command_menus_are_set_in_french(bot_config, start_bot, fake):
     start_bot(config, week_store(config.data_dir))
     default = fake.my_commands()
     assert [c["command"] for c in default] == ["start", "abonner", "regions", "themes", "apercu", "email",
-                                               "confirmer", "desabonner", "aide"]
+                                               "confirmer", "reglages", "desabonner", "aide"]
     assert {"command": "desabonner", "description": "Se désabonner"} in default
     for moderator in (MODERATOR, OTHER_MODERATOR):
         menu = fake.my_commands({"type": "chat", "chat_id": moderator})
         names = [c["command"] for c in menu]
-        assert names[:9] == [c["command"] for c in default]
-        assert names[9:] == ["file", "tag", "region", "masquer", "afficher", "fusionner", "separer", "sources",
+        assert names[:10] == [c["command"] for c in default]
+        assert names[10:] == ["file", "tag", "region", "masquer", "afficher", "fusionner", "separer", "sources",
                              "stats", "journal", "envoyer"]
         assert {"command": "envoyer", "description": "Envoyer la lettre de la semaine écoulée"} in menu
     assert len(fake.calls("setMyCommands")) == 3

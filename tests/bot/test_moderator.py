@@ -98,7 +98,7 @@ def test_correction_commands(bot_config, start_bot, fake):
     assert "Bretagne, France entière" in text
     assert find_story(store, "s-0004").regions == ["FR-BRE", "FR"]
     [text] = as_moderator(bot, "/region 0004 FR-XYZ")
-    assert "Code de région inconnu : FR-XYZ" in text
+    assert text.startswith("⚠️ Région inconnue « FR-XYZ »")
     [text] = as_moderator(bot, "/masquer 0005")
     assert "masquée" in text and find_story(store, "s-0005").hidden
     [text] = as_moderator(bot, "/afficher 0005")
@@ -190,7 +190,7 @@ def test_sources_report(bot_config, start_bot, fake):
     assert text.startswith("<b>Sources (3)</b>")
     assert "✅ <b>Le Courrier</b>\nDernier succès : 20/11/2026 09:00 · échecs consécutifs : 0" in text
     assert "❌ <b>Ouest Soins</b>\nDernier succès : 17/11/2026 08:30 · échecs consécutifs : 3" in text
-    assert "Dernière erreur : HTTP 503 &lt;Service Unavailable&gt;" in text
+    assert "Dernière erreur : erreur HTTP 503 &lt;Service Unavailable&gt;" in text
     assert "⏳ <b>Grand Est Hebdo</b> (désactivée)\nDernier succès : jamais" in text
 
 
@@ -212,8 +212,8 @@ def test_stats(bot_config, start_bot, fake):
     assert text.split("\n") == [
         "<b>Statistiques — semaine du 16 au 22 novembre 2026</b>",
         "Articles : 10 cette semaine, dont 9 pertinents (11 en tout)",
-        "Histoires : 8 nouvelles (1 masquées, 0 validées)",
-        "Abonnés : 2 Telegram, 1 e-mail (+ 1 en attente de confirmation), 1 désabonnés",
-        "Lettre de la semaine du 9 au 15 novembre 2026 : 1 vides, 1 envoyées",
+        "Histoires : 8 nouvelles (1 masquée, 0 validée)",
+        "Abonnés : 2 Telegram, 1 e-mail (+ 1 en attente de confirmation), 1 désabonné",
+        "Lettre de la semaine du 9 au 15 novembre 2026 : 1 vide, 1 envoyée",
         "Dernière semaine envoyée : 2026-W46",
     ]

@@ -46,7 +46,7 @@ def test_envoyer_confirms_then_sends_without_blocking_the_bot(bot_config, start_
                          timeout=10)
     report = fake.sent_messages(MODERATOR)[-1]["text"]
     assert report.split("\n") == ["📨 Lettre de la semaine du 16 au 22 novembre 2026 : envoi terminé.",
-                                  "Telegram : 2 envoyées, 0 déjà faites ou vides",
+                                  "Telegram : 2 envoyées, 0 déjà faite ou vide",
                                   "E-mail : non configuré"]
     [digest] = [m["text"] for m in fake.sent_messages(USER)]
     assert "Vigie — semaine du 16 au 22 novembre 2026" in digest and "Forum des métiers du soin à Caen" in digest
