@@ -11,7 +11,7 @@ import html
 from zoneinfo import ZoneInfo
 
 from digest.render import pack
-from digest.weeks import french_week_label
+from digest.weeks import french_week_label, send_day_sentence
 from domain.fetch_errors import french_error
 from domain.regions import region_label
 from domain.themes import THEMES, theme_label
@@ -80,9 +80,9 @@ SEND_NO_CHANNEL = "Envoi impossible : ni Telegram (jeton) ni l'e-mail ne sont co
 QUEUE_EMPTY = "Aucune nouvelle histoire pour la {label}."
 
 
-def welcome(created: bool, subscriber: Subscriber) -> str:
+def welcome(created: bool, subscriber: Subscriber, send_weekday: str = "mon") -> str:
     intro = ("<b>Bienvenue sur Vigie !</b>\n"
-             "Chaque lundi, je vous envoie la lettre de veille de la semaine écoulée : les initiatives "
+             f"{send_day_sentence(send_weekday)}, je vous envoie la lettre de veille de la semaine écoulée : les initiatives "
              "pour l'emploi dans le sanitaire et le social (forums, chartes, campagnes, alternance, "
              "recrutement, formation, fidélisation, études), région par région.\n\n")
     if created:

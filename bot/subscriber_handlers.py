@@ -40,7 +40,8 @@ async def _active_subscriber(update: Update, context: ContextTypes.DEFAULT_TYPE)
 # Commands ---------------------------------------------------------------------------
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     subscriber, created = await call(context, subscribe_telegram, update.effective_chat.id, _user_id(update))
-    await update.effective_message.reply_text(replies.welcome(created, subscriber))
+    await update.effective_message.reply_text(
+        replies.welcome(created, subscriber, config_of(context).digest.send_weekday))
 
 
 async def abonner(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

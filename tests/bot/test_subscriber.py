@@ -130,3 +130,13 @@ def test_apercu_shows_this_subscribers_stories(bot_config, start_bot, fake):
     assert "vous n'êtes pas abonné" in texts[0] and "Charte pour le grand âge" in "\n".join(texts[1:])
     # source text is escaped in the HTML sent
     assert "&lt;b&gt;en alternance&lt;/b&gt; &amp; apprentissage" in "\n".join(texts)
+
+
+def test_start_names_the_configured_send_day(bot_config, start_bot):
+    import dataclasses
+    config = bot_config()
+    config = dataclasses.replace(config, digest=dataclasses.replace(config.digest, send_weekday="thu"))
+    store = week_store(config.data_dir)
+    bot = start_bot(config, store)
+    [text] = bot.texts(USER, "/start")
+    assert "Chaque jeudi" in text and "lundi" not in text
