@@ -20,7 +20,7 @@ def register(sub, common) -> None:
 
 
 def handle_check(args, config) -> int:
-    print(f"{config.path}: valid, {len(config.feeds)} sources.")
+    print(f"{config.path}: valid, {len(config.feeds)} source{'s' if len(config.feeds) != 1 else ''}.")
     try:
         feeds = select_feeds(config, args.feed) if args.feed else list(config.feeds)
     except KeyError as exc:
@@ -50,5 +50,5 @@ def handle_check(args, config) -> int:
                   f"date {first.published or 'not found'}, {len(first.text):,} characters of text")
         for warning in r.warnings:
             print(f"   warning: {shorten(warning, 150)}")
-    print(f"\n{len(results) - failures} of {len(results)} sources OK.")
+    print(f"\n{len(results) - failures} of {len(results)} source{'s' if len(results) != 1 else ''} OK.")
     return 1 if failures else 0

@@ -38,3 +38,13 @@ def test_config_region_hints(tmp_path, region, hint):
         assert f"(did you mean {hint!r}?)" in message
     else:
         assert "did you mean" not in message
+
+
+def test_feeds_check_counts_one_source_in_the_singular(tmp_path, capsys):
+    from cli.main import main as vigie
+    config = tmp_path / "config.toml"
+    config.write_text('[vigie]\ndata_dir = "data"\n\n[[feeds]]\nname = "Seule"\n'
+                      'url = "http://127.0.0.1:9/rss.xml"\nkind = "rss"\nallow_private = true\n', encoding="utf-8")
+    vigie(["--config", str(config), "feeds", "check"])
+    out = capsys.readouterr().out
+    assert "valid, 1 source." in out and "of 1 source OK." in out
