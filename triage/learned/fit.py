@@ -29,7 +29,7 @@ class FitOptions:
     relevance_c: float = 0.3
     relevance_threshold: float = 0.4
     primary_c: float = 0.3
-    theme_c: float = 0.5
+    theme_c: float = 10.0
     theme_threshold: float = 0.5
     story: bool = True
     story_threshold: float = 0.25     # 0: the one that maximises pair F1 on the training pairs (lower
@@ -47,9 +47,14 @@ def observed_features(rows: list[dict], today: dt.date | None = None) -> list[di
                     r.get("url") or "", today).features() for r in rows]
 
 
+NONE_WEIGHT = 0.5    # a date rightly left out counts half a date rightly found: a missed
+                     # date loses an event from the agenda, a spurious one only shows a date
+
+
 def fit_dates(rows: list[dict], c: float, today: dt.date | None = None) -> Linear:
     """The event-date model: which of the dates an article states is its event's.  Its
-    threshold maximises the share of articles whose date is right, "none" included."""
+    threshold maximises the articles whose date is right, "none" included (weighed
+    `NONE_WEIGHT`)."""
     from triage.dates import date_candidates
     cands = [date_candidates(r.get("title") or "", r.get("text") or "", r.get("published"),
                              r.get("url") or "", today=today) for r in rows]
@@ -62,8 +67,8 @@ def fit_dates(rows: list[dict], c: float, today: dt.date | None = None) -> Linea
             d, f = max(cs, key=lambda df: model.probability(df[1]))
             outcomes.append((model.probability(f), d.isoformat() == r.get("event_date"), not r.get("event_date")))
 
-    def right(t: float) -> int:
-        return sum(top_right if p >= t else none_right for p, top_right, none_right in outcomes)
+    def right(t: float) -> float:
+        return sum(top_right if p >= t else NONE_WEIGHT * none_right for p, top_right, none_right in outcomes)
 
     threshold = max(sorted({p for p, _, _ in outcomes} | {0.5}), key=right)
     return Linear(model.weights, model.bias, threshold)
