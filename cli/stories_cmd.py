@@ -1,4 +1,5 @@
-"""`run.py stories`: the stories found among stored articles, by theme."""
+"""`run.py stories`: the stories found among stored articles, by theme, as moderators left
+them (merges, themes, regions applied; hidden stories left out unless `--hidden`)."""
 from __future__ import annotations
 
 import json
@@ -9,7 +10,7 @@ from cli.output import shorten
 from domain.regions import region_label
 from domain.themes import theme_label
 from store import open_store
-from triage.story_groups import group_stories
+from pipeline.stories import moderated_stories
 
 
 def register(sub, common) -> None:
@@ -17,17 +18,19 @@ def register(sub, common) -> None:
                        description="Group relevant stored articles into stories, filed by theme.")
     p.add_argument("--since", metavar="DATE", type=_date, help="only articles first seen on or after DATE")
     p.add_argument("--format", choices=("text", "jsonl"), default="text")
+    p.add_argument("--hidden", action="store_true", help="also list the stories moderators hid (flagged)")
     p.set_defaults(handler=handle)
 
 
 def handle(args, config) -> int:
     with open_store(config.data_dir) as store:
-        stories = group_stories(store.articles.iter(since=args.since))
+        stories = [s for s in moderated_stories(store, since=args.since) if args.hidden or not s.hidden]
     if args.format == "jsonl":
         for s in stories:
             sys.stdout.write(json.dumps({"story": s.id, "theme": s.theme, "regions": s.regions,
                                          "event_date": s.event_date, "title": s.lead.title,
-                                         "articles": [a.id for a in s.articles], "sources": s.sources},
+                                         "articles": [a.id for a in s.articles], "sources": s.sources,
+                                         "hidden": s.hidden, "approved": s.approved},
                                         ensure_ascii=False) + "\n")
         return 0
     current = None
@@ -37,7 +40,8 @@ def handle(args, config) -> int:
             print(f"\n## {theme_label(s.theme)}")
         where = ", ".join(region_label(r) for r in s.regions) or "région inconnue"
         when = f" — le {s.event_date}" if s.event_date else ""
-        print(f"- {shorten(s.lead.title, 100)}\n  [{where}{when}] {len(s.articles)} article{'s' if len(s.articles) > 1 else ''} : "
+        flag = " (hidden)" if s.hidden else ""
+        print(f"- {shorten(s.lead.title, 100)}{flag}\n  [{where}{when}] {len(s.articles)} article{'s' if len(s.articles) > 1 else ''} : "
               + ", ".join(s.sources))
     print(f"\n{len(stories)} {'story' if len(stories) == 1 else 'stories'}.")
     return 0

@@ -55,6 +55,7 @@ _BOUNDS: dict[tuple[str, str], tuple[float, float, bool]] = {
     ("email", "max_attempts"): (1, 100, False),
     ("email", "timeout"): (0, 3600, True),
     ("digest", "agenda_days"): (0, 3660, False),
+    ("digest", "max_age_days"): (1, 36500, False),
     ("digest", "fetch_every_hours"): (0.1, 24 * 31, False),
 }
 
@@ -248,6 +249,15 @@ def _check_section(section: str, settings, start: int, lines: _Lines, fail) -> N
             value = getattr(settings, key, "")
             if value and not re.match(r"^https?://[^\s/]+", value):
                 fail(at(key), f"[{section}] {key} must be an http(s) URL, got {value!r}")
+    if section == "web":
+        host, _, port = settings.listen.rpartition(":")
+        if not host or not port.isdigit() or not 1 <= int(port) <= 65535:
+            fail(at("listen"), f'[web] listen must be "HOST:PORT" with a port in 1-65535, got {settings.listen!r}')
+        if settings.max_body_bytes < 1024:
+            fail(at("max_body_bytes"), "[web] max_body_bytes must be at least 1024")
+        for key in ("signups_per_client", "signups_per_address"):
+            if getattr(settings, key) < 1:
+                fail(at(key), f"[web] {key} must be at least 1")
     if section == "telegram" and settings.token_env and not re.fullmatch(r"[A-Z_][A-Z0-9_]*", settings.token_env):
         fail(at("token_env"), "[telegram] token_env names an environment variable (e.g. VIGIE_TELEGRAM_TOKEN), "
                               "not the token itself: never put the token in config.toml")

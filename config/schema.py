@@ -96,6 +96,7 @@ class EmailSettings:
 class DigestSettings:
     empty_note: bool = False             # send a short note to subscribers with nothing that week
     agenda_days: int = 42
+    max_age_days: int = 21               # news published longer before the week's end is left out
     send_weekday: str = "mon"            # when `serve` sends the weekly digest (Europe/Paris)
     send_time: str = "08:00"
     fetch_every_hours: float = 6.0
@@ -103,7 +104,18 @@ class DigestSettings:
 
 @dataclass(frozen=True)
 class WebSettings:
-    base_url: str = ""                   # public URL of the archive (and unsubscribe links)
+    base_url: str = ""                   # public URL of the site (may hold a path prefix)
+    listen: str = "127.0.0.1:8080"       # HOST:PORT the web server of `serve` binds to
+    enabled: bool = True                 # run the web server in `serve`
+    max_body_bytes: int = 16384          # cap on a request body (forms are tiny)
+    signups_per_client: int = 5          # POST /abonnement per client address per hour
+    signups_per_address: int = 3         # confirmation e-mails per e-mail address per day
+    trust_forwarded_for: bool = False    # client address from X-Forwarded-For (behind a proxy)
+
+    @property
+    def host_port(self) -> tuple[str, int]:
+        host, _, port = self.listen.rpartition(":")
+        return host.strip("[]"), int(port)
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,10 @@
 """Build a week's digest from the store, then cut it per subscriber.
 
-The week holds the relevant stories first seen that week (Europe/Paris calendar) and not
-hidden by a moderator; the agenda holds the upcoming events of the stories still in
-the working window, in date order.
+The week holds the relevant stories first seen that week (Europe/Paris calendar), not
+hidden by a moderator and not stale: a story whose newest report was published more than
+`max_age_days` before the week ends (a new source's backlog) is left out. The agenda holds
+the upcoming events of the stories still in the working window, in date order. The
+stories come from `pipeline.stories`, with moderators' decisions applied.
 """
 from __future__ import annotations
 
@@ -12,11 +14,11 @@ from dataclasses import dataclass, field
 from domain.regions import NATIONWIDE, REGION_CODES
 from domain.themes import THEME_CODES
 from store import Store, Subscriber
-from triage.story_groups import Story, group_stories
+from triage.story_groups import Story
 from digest.weeks import local_day, week_bounds
 
-LOOKBACK_DAYS = 60        # stories started this long before the week can still show in the agenda
 AGENDA_DAYS = 42          # default of `[digest] agenda_days`: events in the six weeks after the week
+MAX_AGE_DAYS = 21         # default of `[digest] max_age_days`: older news is backlog, not news
 MAX_PER_THEME = 10        # a subscriber's digest shows this many stories a theme; the rest is online
 MAX_AGENDA = 15
 
@@ -48,18 +50,26 @@ class PersonalDigest:
         return self.story_count == 0 and not self.agenda
 
 
-def build_week(store: Store, week: str, tz: str = "Europe/Paris", agenda_days: int = AGENDA_DAYS) -> WeekDigest:
+def build_week(store: Store, week: str, tz: str = "Europe/Paris", agenda_days: int = AGENDA_DAYS,
+               max_age_days: int = MAX_AGE_DAYS) -> WeekDigest:
     """The week's new stories and the agenda of events in the `agenda_days` after it."""
+    from pipeline.stories import first_seen_in, week_window
     start, end = week_bounds(week)
-    articles = store.articles.iter(since=start - dt.timedelta(days=LOOKBACK_DAYS), until=end + dt.timedelta(days=1))
-    stories = [s for s in group_stories(articles, store.moderation.overrides()) if not s.hidden]
-    new = [s for s in stories if start <= local_day(s.first_seen, tz) <= end]
+    stories = [s for s in week_window(store, week) if not s.hidden]
+    oldest = (end + dt.timedelta(days=1) - dt.timedelta(days=max_age_days)).isoformat()
+    new = [s for s in first_seen_in(stories, week, tz) if newest_report(s) >= oldest]
     agenda_from = end + dt.timedelta(days=1)
     agenda_to = agenda_from + dt.timedelta(days=agenda_days)
     agenda = sorted((s for s in stories if s.event_date and local_day(s.first_seen, tz) <= end
                      and agenda_from.isoformat() <= s.event_date <= agenda_to.isoformat()),
                     key=lambda s: (s.event_date, s.id))
     return WeekDigest(week=week, start=start, end=end, stories=new, agenda=agenda)
+
+
+def newest_report(story: Story) -> str:
+    """The day (ISO) of the story's newest report: its publication date when known, else
+    when Vigie first saw it."""
+    return max((a.published or a.fetched_at)[:10] for a in story.articles)
 
 
 def wants(subscriber: Subscriber | None, story: Story) -> bool:

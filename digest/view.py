@@ -1,6 +1,7 @@
 """What templates see: plain records built from stories, one place for wording rules."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
@@ -32,14 +33,17 @@ class StoryView:
     town: str | None
     event_date: str | None
     regions: str
+    past: bool = False            # the event took place before the digest went out
     rendered: dict = field(default_factory=dict, repr=False, compare=False)  # renderings, cached
 
     @property
     def when_where(self) -> str:
-        """'jeudi 3 décembre 2026, Caen' (empty when the story announces no dated event)."""
+        """'jeudi 3 décembre 2026, Caen' (empty when the story announces no dated event);
+        a past event says so: 'jeudi 4 juin 2026, Caen (date passée)'."""
         if not self.when:
             return ""
-        return f"{self.when}, {self.town}" if self.town else self.when
+        text = f"{self.when}, {self.town}" if self.town else self.when
+        return f"{text} (date passée)" if self.past else text
 
 
 @dataclass
@@ -89,7 +93,8 @@ def summary_of(story: Story, limit: int = SUMMARY_CHARS) -> str:
     return text[: cut if cut > limit // 2 else limit].rstrip(",;:") + "…"
 
 
-def story_view(story: Story) -> StoryView:
+def story_view(story: Story, today: str | None = None) -> StoryView:
+    """The story as templates show it; an event before `today` (ISO day) is marked past."""
     lead = story.lead
     also, seen = [], {lead.feed}
     for article in story.articles:
@@ -99,15 +104,17 @@ def story_view(story: Story) -> StoryView:
     return StoryView(id=story.id, title=lead.title, url=lead.url, source=lead.feed, summary=summary_of(story),
                      also=also, when=french_date(story.event_date, weekday=True) if story.event_date else None,
                      town=story.town, event_date=story.event_date,
-                     regions=", ".join(region_label(r) for r in story.regions))
+                     regions=", ".join(region_label(r) for r in story.regions),
+                     past=bool(story.event_date and today and story.event_date < today))
 
 
 def digest_view(digest: PersonalDigest, archive_url: str | None = None) -> DigestView:
     views = digest.week.views  # a story looks the same to every subscriber: build its view once
+    delivered = (digest.week.end + dt.timedelta(days=1)).isoformat()   # the digest is read after its week
 
     def view(story: Story) -> StoryView:
         if story.id not in views:
-            views[story.id] = story_view(story)
+            views[story.id] = story_view(story, delivered)
         return views[story.id]
 
     sections = [Section(theme, theme_label(theme),

@@ -57,6 +57,11 @@ def unsubscribe_url(config: Config, subscriber: Subscriber) -> str | None:
     return f"{base}/desabonnement?jeton={subscriber.unsubscribe_token}" if base else None
 
 
+def preferences_url(config: Config, subscriber: Subscriber) -> str | None:
+    base = config.web.base_url.rstrip("/")
+    return f"{base}/preferences?jeton={subscriber.unsubscribe_token}" if base else None
+
+
 def archive_url(config: Config, week: str) -> str | None:
     base = config.web.base_url.rstrip("/")
     return f"{base}/{week}.html" if base else None
@@ -65,7 +70,7 @@ def archive_url(config: Config, week: str) -> str | None:
 def render_email(config: Config, digest: PersonalDigest, subscriber: Subscriber, now: dt.datetime | None = None):
     view = digest_view(digest, archive_url(config, digest.week.week))
     text, html = email_bodies(view, unsubscribe_url(config, subscriber), config.email.unsubscribe_mailto or None,
-                              archive_url(config, view.week))
+                              archive_url(config, view.week), preferences_url(config, subscriber))
     return build_email(settings=config.email, to=subscriber.address, subject=email_subject(view), text=text,
                        html=html, week=view.week, subscriber_id=subscriber.id,
                        unsubscribe_url=unsubscribe_url(config, subscriber),
@@ -75,7 +80,7 @@ def render_email(config: Config, digest: PersonalDigest, subscriber: Subscriber,
 def preview_week(config: Config, store: Store, week: str, out_dir: Path,
                  subscriber_id: str | None = None) -> list[Path]:
     """Write each rendering of the week to files under `out_dir` only; returns their paths."""
-    week_digest = build_week(store, week, config.timezone, config.digest.agenda_days)
+    week_digest = build_week(store, week, config.timezone, config.digest.agenda_days, config.digest.max_age_days)
     out_dir.mkdir(parents=True, exist_ok=True)
     preview_config = config
     if not config.email.from_address:  # e-mail not configured yet: preview with a placeholder sender
@@ -154,7 +159,7 @@ def _prepare(config: Config, store: Store, week: str, now: dt.datetime, report: 
     email_items: list[tuple[Subscriber, PersonalDigest]] = []
     records: dict[str, Delivery] = {}
     with store.writing():
-        week_digest = build_week(store, week, config.timezone, config.digest.agenda_days)
+        week_digest = build_week(store, week, config.timezone, config.digest.agenda_days, config.digest.max_age_days)
         ledger = store.deliveries.for_week(week)
         changed = []
         for subscriber in store.subscribers.all(active_only=True):

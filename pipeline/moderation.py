@@ -12,7 +12,8 @@ from digest.weeks import local_day, week_bounds
 from domain.names import UnknownName, region_codes, theme_code
 from domain.themes import THEMES
 from store import ActionLog, Store, StoryOverride
-from triage.story_groups import Story, group_stories
+from pipeline.stories import moderated_stories, week_stories
+from triage.story_groups import Story
 
 LOOKBACK_DAYS = 60
 SEARCH_RECENT_DAYS = 21
@@ -29,14 +30,7 @@ def _now() -> str:
 
 def stories_since(store: Store, since: dt.date) -> list[Story]:
     """Stories (hidden ones included) with an article first seen on or after `since`."""
-    return group_stories(store.articles.iter(since=since - dt.timedelta(days=LOOKBACK_DAYS)),
-                         store.moderation.overrides())
-
-
-def week_stories(store: Store, week: str, tz: str = "Europe/Paris") -> list[Story]:
-    """The week's new stories, hidden ones included (the moderation queue)."""
-    start, end = week_bounds(week)
-    return [s for s in stories_since(store, start) if start <= local_day(s.first_seen, tz) <= end]
+    return moderated_stories(store, since=since - dt.timedelta(days=LOOKBACK_DAYS))
 
 
 def find_story(store: Store, key: str) -> Story:
