@@ -105,3 +105,23 @@ def test_near_misses_are_not_relevant(title, text):
 ])
 def test_a_title_alone_is_enough_evidence(title, relevant):
     assert label(title, "").relevant is relevant
+
+
+@pytest.mark.parametrize("title,text", [
+    ("Le SAMU recrute des ambulanciers", "Le centre hospitalier cherche six ambulanciers pour renforcer son "
+                                         "transport sanitaire et organise une session de recrutement."),
+    ("Les manipulateurs radio manquent à l'hôpital", "Le service d'imagerie médicale peine à recruter des "
+                                                      "manipulateurs en radiologie et ouvre des places de formation."),
+])
+def test_the_sector_edges_are_on_topic(title, text):
+    assert label(title, text).relevant
+
+
+@pytest.mark.parametrize("title,text", [
+    ("Fiche métier infirmier : missions et salaire", "Découvrez la fiche métier : conditions d'accès, "
+                                                      "salaire moyen, missions de l'infirmier et formation."),
+    ("Admission en IFSI : conditions d'admission", "Modalités d'admission, dossier d'inscription et frais "
+                                                    "de scolarité de l'institut de formation en soins infirmiers."),
+])
+def test_evergreen_pages_are_off_topic(title, text):
+    assert not label(title, text).relevant
