@@ -1,4 +1,5 @@
-"""`run.py serve`: the Telegram bot (long polling) and the scheduled jobs in one process.
+"""`run.py serve`: the Telegram bot (long polling), the web server (`[web] listen`) and the
+scheduled jobs in one process, on one event loop.
 
 Jobs (APScheduler, on the bot's event loop, or on our own when the bot is off): fetch
 every `[digest] fetch_every_hours`, the weekly digest at `send_weekday`/`send_time`
@@ -21,6 +22,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from pipeline.jobs import digest_job, fetch_job, retention_job
 from store import open_store
+from web.app import build_app, start as start_web
 
 log = logging.getLogger("vigie.serve")
 DIGEST_GRACE = 6 * 3600      # a digest up to 6 h late still goes out (APScheduler's default: 1 s)
@@ -32,6 +34,7 @@ def register(sub, common) -> None:
                        description="Run Vigie unattended: Telegram bot (when a token is set) and the "
                                    "fetch, weekly digest and retention jobs. Stop with Ctrl-C or SIGTERM.")
     p.add_argument("--no-fetch-at-start", action="store_true", help="wait one interval before the first fetch")
+    p.add_argument("--no-web", action="store_true", help="do not start the web server ([web] listen)")
     p.set_defaults(handler=handle)
 
 
@@ -75,19 +78,57 @@ def handle(args, config) -> int:
         from bot.app import build_application
         app = build_application(config, store, token=token)
         add_jobs(app.job_queue.scheduler, config, store, not args.no_fetch_at_start)
+        if web_wanted(config, args):
+            attach_web(app, config, store)
         log.info("Vigie serving: bot on, %d sources, digest %s %s (%s)", len(config.feeds),
                  config.digest.send_weekday, config.digest.send_time, config.timezone)
         app.run_polling(stop_signals=(signal.SIGINT, signal.SIGTERM), close_loop=True)
     else:
         log.warning("Telegram bot off: no token in $%s; running the fetch, e-mail digest and retention "
                     "jobs only", config.telegram.token_env)
-        asyncio.run(_serve_without_bot(config, store, not args.no_fetch_at_start))
+        asyncio.run(_serve_without_bot(config, store, not args.no_fetch_at_start, web_wanted(config, args)))
     store.close()
     log.info("Vigie stopped")
     return 0
 
 
-async def _serve_without_bot(config, store, fetch_at_start: bool) -> None:
+async def _start_web(config, store):
+    """The web server, or None (logged) when its address cannot be bound: a port taken
+    must not stop the fetches and the weekly digest."""
+    try:
+        return await start_web(build_app(config, store), config.web.listen)
+    except OSError as exc:
+        log.error("web server off: cannot listen on %s: %s", config.web.listen, exc)
+        return None
+
+
+def web_wanted(config, args) -> bool:
+    return config.web.enabled and not getattr(args, "no_web", False)
+
+
+def attach_web(app, config, store) -> None:
+    """Start the web server in the bot's post_init (on its loop), stop it at shutdown."""
+    runners = []
+    before_init, before_shutdown = app.post_init, app.post_shutdown
+
+    async def post_init(application) -> None:
+        if before_init:
+            await before_init(application)
+        runner = await _start_web(config, store)
+        if runner is not None:
+            runners.append(runner)
+
+    async def post_shutdown(application) -> None:
+        for runner in runners:
+            await runner.cleanup()
+        if before_shutdown:
+            await before_shutdown(application)
+
+    app.post_init, app.post_shutdown = post_init, post_shutdown
+
+
+async def _serve_without_bot(config, store, fetch_at_start: bool, with_web: bool = True) -> None:
+    runner = await _start_web(config, store) if with_web else None
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -99,6 +140,8 @@ async def _serve_without_bot(config, store, fetch_at_start: bool) -> None:
              config.digest.send_weekday, config.digest.send_time, config.timezone)
     await stop.wait()
     scheduler.shutdown(wait=False)
+    if runner is not None:
+        await runner.cleanup()
     # jobs already running in worker threads finish their write before the loop closes
     pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
     if pending:

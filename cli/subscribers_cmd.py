@@ -7,6 +7,9 @@ import re
 from cli.output import table
 from domain.regions import VALID_CODES
 from domain.themes import THEME_CODES
+from pipeline.confirmation import send_confirmation
+from pipeline.optin import remove_subscriber, staff_add_email
+from pipeline.subscriptions import SubscriptionError
 from store import Subscriber, open_store
 from store.subscribers import new_token
 
@@ -19,7 +22,10 @@ def register(sub, common) -> None:
     add = actions.add_parser("add", parents=[common], help="add or update a subscriber")
     target = add.add_mutually_exclusive_group(required=True)
     target.add_argument("--telegram", metavar="CHAT_ID", help="Telegram chat id")
-    target.add_argument("--email", metavar="ADDRESS", help="e-mail address (added as confirmed)")
+    target.add_argument("--email", metavar="ADDRESS",
+                        help="e-mail address: a confirmation e-mail is sent (double opt-in) unless --confirmed")
+    add.add_argument("--confirmed", action="store_true",
+                     help="e-mail: the person already agreed (e.g. in writing); send no confirmation")
     add.add_argument("--regions", default="", help="comma-separated region codes, e.g. FR-NOR,FR-BRE (default: all)")
     add.add_argument("--themes", default="", help=f"comma-separated themes among {','.join(THEME_CODES)} (default: all)")
     add.add_argument("--no-nationwide", action="store_true", help="leave out nationwide (FR) stories")
@@ -27,7 +33,7 @@ def register(sub, common) -> None:
     lst = actions.add_parser("list", parents=[common], help="list subscribers")
     lst.set_defaults(handler=handle_list)
     rm = actions.add_parser("remove", parents=[common], help="remove a subscriber")
-    rm.add_argument("id", help="subscriber id (see list)")
+    rm.add_argument("id", metavar="ADDRESS|CHAT_ID|ID", help="e-mail address, Telegram chat id or subscriber id")
     rm.set_defaults(handler=handle_remove)
 
 
@@ -55,7 +61,7 @@ def handle_add(args, config) -> int:
         if not EMAIL.match(args.email.strip()):
             print(f"error: not an e-mail address: {args.email!r}")
             return 2
-        channel, address = "email", args.email.strip().lower()
+        return _add_email(args, config, regions, themes)
     subscriber = Subscriber(id=Subscriber.make_id(channel, address), channel=channel, address=address,
                             regions=[r for r in regions if r != "FR"], themes=themes,
                             nationwide=not args.no_nationwide, created=dt.datetime.now(dt.timezone.utc).isoformat(),
@@ -66,6 +72,32 @@ def handle_add(args, config) -> int:
             subscriber.created, subscriber.unsubscribe_token = existing.created, existing.unsubscribe_token
         store.subscribers.put(subscriber)
     print(f"{'Updated' if existing else 'Added'} {subscriber.id}.")
+    return 0
+
+
+def _add_email(args, config, regions: list[str], themes: list[str]) -> int:
+    """Double opt-in unless --confirmed. Without e-mail delivery configured nothing can be
+    sent (nor delivered): the address is then recorded as confirmed, with a warning."""
+    can_send = config.email.enabled and bool(config.web.base_url)
+    confirmed = args.confirmed or not can_send
+    with open_store(config.data_dir) as store:
+        try:
+            subscriber, token = staff_add_email(store, args.email, regions, themes, not args.no_nationwide, confirmed)
+        except SubscriptionError as exc:
+            print(f"error: {exc}")
+            return 2
+    if token:
+        sent = send_confirmation(config, subscriber.address, token)
+        print(f"{subscriber.id}: confirmation e-mail {'sent' if sent else 'NOT sent (see the log)'}; "
+              "the address receives nothing until it is confirmed.")
+        return 0 if sent else 1
+    if not args.confirmed and not subscriber.confirmed:
+        print(f"{subscriber.id}: updated, still waiting for confirmation.")
+    elif not args.confirmed and not can_send:
+        print(f"warning: no confirmation sent ([email] or [web] base_url not configured): {subscriber.id} "
+              "recorded as confirmed.")
+    else:
+        print(f"Added or updated {subscriber.id} (confirmed).")
     return 0
 
 
@@ -81,7 +113,7 @@ def handle_list(args, config) -> int:
 
 
 def handle_remove(args, config) -> int:
-    with open_store(config.data_dir) as store, store.writing():
-        removed = store.subscribers.remove(args.id)
-    print(f"Removed {args.id}." if removed else f"error: no subscriber {args.id!r}")
+    with open_store(config.data_dir) as store:
+        removed = remove_subscriber(store, args.id)
+    print(f"Removed {removed.id}." if removed else f"error: no subscriber {args.id!r}")
     return 0 if removed else 1

@@ -62,7 +62,7 @@ def unsubscribe(store: Store, subscriber_id: str) -> bool:
 
 def unsubscribe_by_token(store: Store, token: str) -> Subscriber | None:
     with store.writing():
-        subscriber = store.subscribers.find_token("unsubscribe_token", token)
+        subscriber = store.subscribers.find_secret("unsubscribe_token", token) if token else None
         if subscriber is not None:
             subscriber.active = False
             store.subscribers.put(subscriber)

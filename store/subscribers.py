@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from dataclasses import asdict, dataclass, field
 
@@ -29,6 +30,8 @@ class Subscriber:
     confirm_attempts: int = 0          # wrong codes tried since it was issued (void at the limit)
     unsubscribe_token: str = ""
     telegram_user: int | None = None   # who subscribed (bot), for e-mail added from Telegram
+    link_token: str | None = None      # e-mail confirmation link token (web), single use
+    link_expires: str | None = None    # ISO datetime after which link_token is void
 
     @staticmethod
     def make_id(channel: str, address: str) -> str:
@@ -71,6 +74,19 @@ class SubscriberStore:
     def find_token(self, kind: str, token: str) -> Subscriber | None:
         doc = self.table.get(Query()[kind] == token)
         return _from_doc(doc) if doc else None
+
+    def find_secret(self, kind: str, token: str) -> Subscriber | None:
+        """The subscriber whose `kind` field equals `token`, compared in constant time.
+
+        Every stored value is compared (no early exit), so the time taken does not tell
+        how much of a guess matched."""
+        given = token.encode("utf-8")
+        found = None
+        for doc in self.table.all():
+            stored = doc.get(kind)
+            if isinstance(stored, str) and stored and hmac.compare_digest(stored.encode("utf-8"), given):
+                found = doc
+        return _from_doc(found) if found is not None else None
 
     def all(self, active_only: bool = False) -> list[Subscriber]:
         subs = [_from_doc(d) for d in self.table.all()]

@@ -8,6 +8,7 @@ import datetime as dt
 from urllib.parse import quote
 
 from config.schema import EmailSettings
+from delivery.email.headers import POLICY, list_unsubscribe
 
 
 def message_id(week: str, subscriber_id: str, domain: str) -> str:
@@ -20,7 +21,7 @@ def build_email(*, settings: EmailSettings, to: str, subject: str, text: str, ht
                 subscriber_id: str, unsubscribe_url: str | None, unsubscribe_token: str,
                 now: dt.datetime | None = None) -> EmailMessage:
     domain = settings.from_address.rsplit("@", 1)[-1]
-    msg = EmailMessage()
+    msg = EmailMessage(policy=POLICY)   # list headers never folded into encoded words
     msg["From"] = formataddr((settings.from_name, settings.from_address))
     msg["To"] = to
     msg["Subject"] = subject
@@ -32,12 +33,12 @@ def build_email(*, settings: EmailSettings, to: str, subject: str, text: str, ht
     targets = []
     mailto = settings.unsubscribe_mailto
     if mailto:
-        targets.append(f"<mailto:{mailto}?subject={quote('unsubscribe ' + unsubscribe_token)}>")
+        targets.append(f"mailto:{mailto}?subject={quote('unsubscribe ' + unsubscribe_token)}")
     if unsubscribe_url and unsubscribe_url.startswith("https://"):
-        targets.append(f"<{unsubscribe_url}>")
+        targets.append(unsubscribe_url)
         msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"  # RFC 8058
     if targets:
-        msg["List-Unsubscribe"] = ", ".join(targets)
+        msg["List-Unsubscribe"] = list_unsubscribe(targets)
     msg["Auto-Submitted"] = "auto-generated"
     # base64: several times faster to build than quoted-printable, and no bigger on styled HTML
     msg.set_content(text, subtype="plain", charset="utf-8", cte="base64")
