@@ -6,7 +6,9 @@ regions), ``r:ok`` validates; ``r:next`` validates and goes on to the themes (th
 
 Moderators: ``m:<action>:<week>:<page>[:<story>[:<theme>]]`` with action ``p`` (show the
 page), ``t`` (theme chooser), ``s`` (set theme), ``h`` (hide), ``v`` (show), ``a``
-(approve); ``m:e:<week>`` confirms a send and ``m:x`` cancels it.
+(approve); ``m:e:<week>`` confirms a send and ``m:x`` cancels it. ``mf:<story>:<story>``
+confirms a merge (the second story joins the first), ``mf:x`` cancels it; ``mr:<article>``
+makes an off-topic article relevant (/horssujet).
 """
 from __future__ import annotations
 
@@ -104,3 +106,15 @@ def theme_chooser(story: Story, week: str, page: int) -> InlineKeyboardMarkup:
 def send_confirmation(week: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[Button("📨 Envoyer", callback_data=_data("m", "e", week)),
                                   Button("Annuler", callback_data="m:x")]])
+
+
+def merge_confirmation(a: Story, b: Story) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[Button("🔗 Fusionner", callback_data=_data("mf", story_ref(a.id), story_ref(b.id))),
+                                  Button("Annuler", callback_data="mf:x")]])
+
+
+def rescue_keyboard(article_ids: list[str]) -> InlineKeyboardMarkup:
+    """One 'make it relevant' button per listed off-topic article, numbered as in the list."""
+    buttons = [Button(f"{n}. ✅ Pertinent", callback_data=_data("mr", article_id))
+               for n, article_id in enumerate(article_ids, start=1)]
+    return InlineKeyboardMarkup(_rows(buttons, 2))

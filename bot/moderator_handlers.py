@@ -11,15 +11,15 @@ from telegram.ext import ContextTypes
 from bot import replies
 from bot.access import moderator_only, who
 from bot.editing import edit_markup, edit_text
-from bot.keyboards import queue_keyboard, send_confirmation, theme_chooser
+from bot.keyboards import merge_confirmation, queue_keyboard, send_confirmation, theme_chooser
 from bot.storework import call, config_of, now
 from config.schema import Config
 from digest.weeks import current_week, parse_week, previous_week, week_bounds
 from domain.themes import THEMES, theme_label
 from pipeline.digest import DeliveryUnavailable, SendReport, send_week
 from pipeline.moderation import (
-    ModerationError, approve, find_story, journal, merge, resolve_theme, set_hidden, set_regions, set_theme,
-    split, week_stories,
+    ModerationError, approve, find_story, journal, merge, merge_pair, moderation_queue, resolve_theme, set_hidden,
+    set_regions, set_theme, split, undo, week_stories,
 )
 from store import Store, open_store
 
@@ -53,17 +53,12 @@ async def file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except ValueError:
         await _reply(update, replies.error(f"Semaine invalide « {week} » : par exemple 2026-W47."))
         return
-    stories = await call(context, queue, week, tz)
+    stories = await call(context, moderation_queue, week, tz)
     if not stories:
         await _reply(update, replies.QUEUE_EMPTY.format(label=replies.french_week_label(week)))
         return
     await _reply(update, replies.queue_page(stories, week, 0, PER_PAGE),
                  reply_markup=queue_keyboard(stories, week, 0, PER_PAGE))
-
-
-def queue(store: Store, week: str, tz: str):
-    """The week's stories in the order they came in (a re-filed story keeps its place)."""
-    return sorted(week_stories(store, week, tz), key=lambda s: (s.first_seen, s.id))
 
 
 def _queue_action(store: Store, action: str, week: str, ref: str | None, theme: str | None,
@@ -79,7 +74,7 @@ def _queue_action(store: Store, action: str, week: str, ref: str | None, theme: 
         note = "Masquée" if action == "h" else "Affichée"
     elif action == "a":
         story, note = approve(store, ref, moderator), "Validée"
-    return queue(store, week, tz), story, note
+    return moderation_queue(store, week, tz), story, note
 
 
 @moderator_only
@@ -112,7 +107,7 @@ async def queue_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     await query.answer(note)
     if action == "t":
-        await edit_markup(query, theme_chooser(story, week, page))
+        await edit_text(query, replies.theme_question(story), theme_chooser(story, week, page))
         return
     if not stories:
         await edit_text(query, replies.QUEUE_EMPTY.format(label=replies.french_week_label(week)))
@@ -168,16 +163,52 @@ async def fusionner(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if len(context.args) != 2:
         await _reply(update, "Usage : <code>/fusionner ID ID</code> — la seconde rejoint la première.")
         return
-    await _moderate(update, context, merge, context.args[0], context.args[1], what="Histoires fusionnées.")
+    try:
+        a, b = await call(context, merge_pair, context.args[0], context.args[1])
+    except ModerationError as exc:
+        await _reply(update, replies.error(exc))
+        return
+    await _reply(update, replies.merge_question(a, b), reply_markup=merge_confirmation(a, b))
+
+
+@moderator_only
+async def merge_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    parts = query.data.split(":")
+    if parts[1:] == ["x"]:
+        await query.answer()
+        await edit_text(query, replies.MERGE_CANCELLED)
+        return
+    if len(parts) != 3:
+        await query.answer(replies.STALE_BUTTON, show_alert=True)
+        return
+    try:
+        story = await call(context, merge, parts[1], parts[2], who=who(update))
+    except ModerationError as exc:
+        await query.answer(str(exc), show_alert=True)
+        return
+    await query.answer("Fusionnées")
+    await edit_text(query, replies.story_changed(story, "Histoires fusionnées (/annuler pour défaire)."))
 
 
 @moderator_only
 async def separer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if len(context.args) != 1:
-        await _reply(update, "Usage : <code>/separer ARTICLE_ID</code>")
+        await _reply(update, "Usage : <code>/separer ARTICLE_ID</code> — les identifiants d'articles "
+                             "figurent sous chaque histoire dans /file.")
         return
     await _moderate(update, context, split, context.args[0],
                     what=f"Article <code>{replies.escape(context.args[0])}</code> séparé : nouvelle histoire.")
+
+
+@moderator_only
+async def annuler(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    try:
+        entry, story = await call(context, undo, who(update))
+    except ModerationError as exc:
+        await _reply(update, replies.error(exc))
+        return
+    await _reply(update, replies.undone(entry, story))
 
 
 # Reports ---------------------------------------------------------------------------

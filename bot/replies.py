@@ -50,6 +50,7 @@ MODERATOR_COMMANDS = [
     ("afficher", "Afficher une histoire masquée"),
     ("fusionner", "Fusionner deux histoires"),
     ("separer", "Séparer un article de son histoire"),
+    ("annuler", "Annuler votre dernière action de modération"),
     ("sources", "État des sources"),
     ("stats", "Statistiques"),
     ("journal", "Dernières actions des modérateurs"),
@@ -109,7 +110,8 @@ def help_text(moderator: bool) -> str:
                   "France = national)",
                   "/masquer ID, /afficher ID — retirer de la lettre ou y remettre",
                   "/fusionner ID ID — la seconde histoire rejoint la première",
-                  "/separer ARTICLE — un article forme sa propre histoire",
+                  "/separer ARTICLE — un article forme sa propre histoire (identifiants dans /file)",
+                  "/annuler — annuler votre dernière action (fusion, séparation, thème…)",
                   "/sources — état des sources",
                   "/stats — chiffres de la semaine",
                   "/journal — dernières actions",
@@ -187,6 +189,11 @@ def short_id(story_id: str) -> str:
     return rest[:8] if len(rest[:8]) >= 4 else story_id
 
 
+def article_ids(story: Story) -> str:
+    """'Articles : <code>1a2b3c4d</code> Le Courrier · ...' (what /separer takes)."""
+    return "Articles : " + " · ".join(f"<code>{escape(a.id[:8])}</code> {escape(a.feed)}" for a in story.articles)
+
+
 def story_block(number: int | None, story: Story) -> str:
     lead = story.lead
     flags = []
@@ -201,8 +208,9 @@ def story_block(number: int | None, story: Story) -> str:
         head += " · " + " · ".join(flags)
     sources = ", ".join(story.sources)
     count = len(story.articles)
-    return (f"{head}\n<a href=\"{html.escape(lead.url, quote=True)}\">{escape(lead.title)}</a>\n"
+    text = (f"{head}\n<a href=\"{html.escape(lead.url, quote=True)}\">{escape(lead.title)}</a>\n"
             f"<i>{escape(sources)}</i>" + (f" ({count} articles)" if count > 1 else ""))
+    return text + "\n" + article_ids(story) if count > 1 else text
 
 
 def queue_page(stories: list[Story], week: str, page: int, per_page: int) -> str:
@@ -215,6 +223,26 @@ def queue_page(stories: list[Story], week: str, page: int, per_page: int) -> str
         head += f" (dont {hidden} masquée{'s' if hidden > 1 else ''})"
     blocks = [story_block(first + i + 1, s) for i, s in enumerate(shown)]
     return "\n\n".join([head, *blocks])
+
+
+def theme_question(story: Story) -> str:
+    """Above the theme keyboard: which story it edits."""
+    return (f"<b>Thème de l'histoire</b> <code>{escape(short_id(story.id))}</code>\n{escape(story.lead.title)}\n"
+            f"Actuel : {escape(theme_label(story.theme))}. Touchez le nouveau thème :")
+
+
+def merge_question(a: Story, b: Story) -> str:
+    return ("<b>Fusionner ces deux histoires ?</b>\n"
+            f"La seconde rejoint la première, qui garde son titre.\n\n{story_block(1, a)}\n\n{story_block(2, b)}")
+
+
+MERGE_CANCELLED = "Fusion annulée."
+
+
+def undone(entry: ActionLog, story: Story | None) -> str:
+    text = (f"↩️ Annulé : {escape(ACTION_NAMES.get(entry.action, entry.action))} "
+            f"<code>{escape(short_id(entry.target))}</code> du {escape(entry.when[:10])}.")
+    return text + (f"\n\n{story_block(None, story)}" if story else "")
 
 
 def story_changed(story: Story, what: str) -> str:
@@ -285,7 +313,8 @@ def stats_report(*, week: str, articles_total: int, articles_week: int, relevant
 
 
 ACTION_NAMES = {"theme": "thème", "regions": "régions", "hide": "masquée", "show": "affichée",
-                "approve": "validée", "merge": "fusionnée", "split": "séparée"}
+                "approve": "validée", "merge": "fusionnée", "split": "séparée",
+                "relevant": "rendu pertinent", "undo": "annulation"}
 
 
 def journal_report(entries: list[ActionLog], tz: str) -> str:

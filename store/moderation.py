@@ -30,6 +30,7 @@ class ActionLog:
     action: str
     target: str
     detail: dict = field(default_factory=dict)
+    undone: str = ""              # when /annuler undid it (ISO), else empty
 
 
 class ModerationStore:
@@ -54,6 +55,18 @@ class ModerationStore:
 
     def log(self, entry: ActionLog) -> None:
         self.log_table.insert(asdict(entry))
+
+    def last_action(self, who_id: str) -> tuple[int, ActionLog] | None:
+        """The latest action of this moderator (`who` ending with '(<who_id>)') not undone
+        yet, with its document id; undo entries themselves are not actions to undo."""
+        for doc in reversed(self.log_table.all()):
+            entry = record_from_doc(ActionLog, doc)
+            if entry.who.endswith(f"({who_id})") and entry.action != "undo" and not entry.undone:
+                return doc.doc_id, entry
+        return None
+
+    def mark_undone(self, doc_id: int, when: str) -> None:
+        self.log_table.update({"undone": when}, doc_ids=[doc_id])
 
     def journal(self, limit: int = 20) -> list[ActionLog]:
         docs = self.log_table.all()[-limit:]
