@@ -27,7 +27,7 @@ MIN_DOCS = 2
 @dataclass(frozen=True)
 class FitOptions:
     relevance_c: float = 0.3
-    relevance_threshold: float = 0.4
+    relevance_threshold: float = 0.32
     primary_c: float = 0.3
     theme_c: float = 10.0
     theme_threshold: float = 0.5
