@@ -26,6 +26,8 @@ class FeedReport:
     found: int
     reason: str | None = None
     warnings: tuple[str, ...] = ()
+    relevant: int = 0         # new articles triage found on topic
+    not_modified: bool = False  # the server answered 304: nothing new, nothing parsed
 
 
 def select_feeds(config: Config, names: list[str] | None) -> list[FeedConfig]:
@@ -44,11 +46,14 @@ def select_feeds(config: Config, names: list[str] | None) -> list[FeedConfig]:
 def run_fetch(config: Config, store: Store, feeds: list[FeedConfig],
               label: Callable[[list[Article], Store], None] | None = None,
               on_done: Callable[[SourceResult], None] | None = None,
-              now: dt.datetime | None = None) -> list[FeedReport]:
+              now: dt.datetime | None = None,
+              on_report: Callable[[FeedReport], None] | None = None) -> list[FeedReport]:
     """Fetch `feeds`; as sources finish, label what is new and store it with the feeds'
     states in one short locked write. `store` should belong to this job alone (see
     pipeline.jobs.fetch_job): while the cycle runs it is used by one worker thread only
-    (labelling reads it without the lock); `on_done` is called once a source is stored."""
+    (labelling reads it without the lock); `on_done` (with the source's result) and
+    `on_report` (with its report: new, on topic, ...; for progress displays) are called
+    once a source is stored."""
     now = now or dt.datetime.now(dt.timezone.utc)
     states = {f.name: store.feeds.get(f.name) for f in feeds}
     horizon = (now - dt.timedelta(days=config.store.retention_days)).isoformat()
@@ -77,9 +82,11 @@ def run_fetch(config: Config, store: Store, feeds: list[FeedConfig],
                 batch = pending[:]
                 pending.clear()
                 await asyncio.to_thread(commit, batch)
-                if on_done is not None:
-                    for done in batch:
+                for done in batch:
+                    if on_done is not None:
                         on_done(done)
+                    if on_report is not None:
+                        on_report(_report(done, added))
 
         return await collect_all(feeds, states, config.fetch, known.__contains__, now=now, on_done=finished)
 
@@ -93,5 +100,7 @@ def _report(result: SourceResult, added: set[str]) -> FeedReport:
         outcome = "failed"
     else:
         outcome = "new" if new else "unchanged"
+    relevant = sum(1 for a in result.articles if a.id in added and a.relevant)
     return FeedReport(name=result.feed.name, outcome=outcome, new=new, found=result.items_found,
-                      reason=result.error, warnings=tuple(result.warnings))
+                      reason=result.error, warnings=tuple(result.warnings), relevant=relevant,
+                      not_modified=result.not_modified and not result.failed)
