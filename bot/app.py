@@ -33,7 +33,7 @@ SUBSCRIBER_HANDLERS = {
 }
 MODERATOR_HANDLERS = {
     "file": mod.file, "tag": mod.tag, "region": mod.region, "masquer": mod.masquer, "afficher": mod.afficher,
-    "fusionner": mod.fusionner, "separer": mod.separer, "annuler": mod.annuler, "sources": mod.sources, "stats": mod.stats,
+    "fusionner": mod.fusionner, "separer": mod.separer, "annuler": mod.annuler, "horssujet": mod.horssujet, "sources": mod.sources, "stats": mod.stats,
     "journal": mod.journal_cmd, "envoyer": mod.envoyer,
 }
 
@@ -67,6 +67,7 @@ def add_handlers(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(sub.theme_button, pattern=r"^t:"))
     app.add_handler(CallbackQueryHandler(mod.queue_button, pattern=r"^m:"))
     app.add_handler(CallbackQueryHandler(mod.merge_button, pattern=r"^mf:"))
+    app.add_handler(CallbackQueryHandler(mod.rescue_button, pattern=r"^mr:"))
     app.add_handler(MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, sub.unknown))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, sub.not_a_command))
     app.add_error_handler(on_error)

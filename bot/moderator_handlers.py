@@ -11,7 +11,7 @@ from telegram.ext import ContextTypes
 from bot import replies
 from bot.access import moderator_only, who
 from bot.editing import edit_markup, edit_text
-from bot.keyboards import merge_confirmation, queue_keyboard, send_confirmation, theme_chooser
+from bot.keyboards import merge_confirmation, queue_keyboard, rescue_keyboard, send_confirmation, theme_chooser
 from bot.storework import call, config_of, now
 from config.schema import Config
 from digest.weeks import current_week, parse_week, previous_week, week_bounds
@@ -21,6 +21,7 @@ from pipeline.moderation import (
     ModerationError, approve, find_story, journal, merge, merge_pair, moderation_queue, resolve_theme, set_hidden,
     set_regions, set_theme, split, undo, week_stories,
 )
+from pipeline.offtopic import make_relevant, near_misses
 from store import Store, open_store
 
 logger = logging.getLogger(__name__)
@@ -209,6 +210,30 @@ async def annuler(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _reply(update, replies.error(exc))
         return
     await _reply(update, replies.undone(entry, story))
+
+
+@moderator_only
+async def horssujet(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    articles = await call(context, near_misses, now(context).date())
+    if not articles:
+        await _reply(update, replies.NO_NEAR_MISS)
+        return
+    await _reply(update, replies.near_misses(articles), reply_markup=rescue_keyboard([a.id for a in articles]))
+
+
+@moderator_only
+async def rescue_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    article_id = query.data.split(":", 1)[1]
+    try:
+        story = await call(context, make_relevant, article_id, who=who(update))
+    except ModerationError as exc:
+        await query.answer(str(exc), show_alert=True)
+        return
+    await query.answer("Article rendu pertinent")
+    await context.bot.send_message(query.message.chat.id, replies.story_changed(
+        story, f"Article <code>{replies.escape(article_id[:8])}</code> rendu pertinent : il paraîtra dans la "
+               "lettre (/annuler pour revenir en arrière)."))
 
 
 # Reports ---------------------------------------------------------------------------

@@ -51,6 +51,7 @@ MODERATOR_COMMANDS = [
     ("fusionner", "Fusionner deux histoires"),
     ("separer", "Séparer un article de son histoire"),
     ("annuler", "Annuler votre dernière action de modération"),
+    ("horssujet", "Articles jugés hors sujet de peu, à repêcher"),
     ("sources", "État des sources"),
     ("stats", "Statistiques"),
     ("journal", "Dernières actions des modérateurs"),
@@ -112,6 +113,7 @@ def help_text(moderator: bool) -> str:
                   "/fusionner ID ID — la seconde histoire rejoint la première",
                   "/separer ARTICLE — un article forme sa propre histoire (identifiants dans /file)",
                   "/annuler — annuler votre dernière action (fusion, séparation, thème…)",
+                  "/horssujet — articles jugés hors sujet de peu, à rendre pertinents",
                   "/sources — état des sources",
                   "/stats — chiffres de la semaine",
                   "/journal — dernières actions",
@@ -237,6 +239,17 @@ def merge_question(a: Story, b: Story) -> str:
 
 
 MERGE_CANCELLED = "Fusion annulée."
+NO_NEAR_MISS = "Aucun article récent jugé hors sujet de peu."
+
+
+def near_misses(articles) -> str:
+    """/horssujet: the off-topic articles that came close, numbered like their buttons."""
+    lines = ["<b>Hors sujet de peu</b> (probabilité d'être pertinent selon le tri) — "
+             "touchez « Pertinent » pour repêcher un article : il rejoindra son histoire et la lettre."]
+    for number, a in enumerate(articles, start=1):
+        lines.append(f"\n<b>{number}.</b> {round(a.relevance_p * 100)} % · <code>{escape(a.id[:8])}</code> · "
+                     f"<i>{escape(a.feed)}</i>\n<a href=\"{html.escape(a.url, quote=True)}\">{escape(a.title)}</a>")
+    return "\n".join(lines)
 
 
 def undone(entry: ActionLog, story: Story | None) -> str:

@@ -25,6 +25,7 @@ class Article:
     region_hint: str | None = None  # default region of the feed (config)
     # Triage labels, filled by triage before storing.
     relevant: bool | None = None
+    relevance_p: float | None = None  # learned P(relevant) at labelling time, when a model decided
     themes: list[str] = field(default_factory=list)
     regions: list[str] = field(default_factory=list)
     event_date: str | None = None

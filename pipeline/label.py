@@ -1,6 +1,7 @@
 """Triage of new articles at store time: labels, then stories joined across the store."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from domain.article import Article
@@ -25,6 +26,7 @@ def label_new_articles(articles: list[Article], store: Store, today: dt.date | N
         labels = label_article(vocabulary, article.title, article_text(article), article.published,
                                article.url, article.source, article.region_hint, today=today)
         article.relevant = labels.relevant
+        article.relevance_p = None if labels.probability is None else round(labels.probability, 4)
         article.themes = labels.themes
         article.regions = labels.regions
         article.event_date = labels.event_date
@@ -36,6 +38,22 @@ def label_new_articles(articles: list[Article], store: Store, today: dt.date | N
     for article in articles:
         if article.story is None:
             article.story = f"s-{article.id}"
+
+
+def label_as_relevant(article: Article, today: dt.date | None = None) -> None:
+    """Label an article a moderator judged relevant (themes, regions, event date, town) in
+    place, as triage would have had it passed; its story is left to `assign_stories`."""
+    from triage.learned import load_model
+    model = load_model()
+    if model.relevance is not None:   # the same decision, with the relevance bar lowered to zero
+        model = dataclasses.replace(model, relevance=dataclasses.replace(model.relevance, threshold=0.0))
+    labels = label_article(load_vocabulary(), article.title, article_text(article), article.published,
+                           article.url, article.source, article.region_hint, today=today, model=model)
+    article.relevant = True
+    article.themes = labels.themes or ["recruitment"]
+    article.regions = labels.regions or ([article.region_hint] if article.region_hint else [])
+    article.event_date = labels.event_date
+    article.town = labels.town
 
 
 def assign_stories(articles: list[Article], store: Store) -> None:

@@ -25,7 +25,7 @@ class ModerationError(Exception):
     """A request that cannot be done, with a message for the moderator (French)."""
 
 
-def _now() -> str:
+def now_iso() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
@@ -91,7 +91,7 @@ def _change(store: Store, story_id: str, who: str, action: str, **fields) -> Sto
     before = {k: getattr(override, k) for k in fields}
     for key, value in fields.items():
         setattr(override, key, value)
-    override.updated, override.by = _now(), who
+    override.updated, override.by = now_iso(), who
     store.moderation.put(override)
     store.moderation.log(ActionLog(when=override.updated, who=who, action=action, target=story_id,
                                    detail={"before": before, "after": fields}))
@@ -186,7 +186,7 @@ def split(store: Store, article_key: str, who: str) -> Story:
         if was_merged_into:  # a former merge must not pull it back
             override.merged_into = None
             store.moderation.put(override)
-        store.moderation.log(ActionLog(when=_now(), who=who, action="split", target=new,
+        store.moderation.log(ActionLog(when=now_iso(), who=who, action="split", target=new,
                                        detail={"article": article.id, "from": article.story, "story": story.id,
                                                "before": {"merged_into": was_merged_into}}))
     return find_story(store, new)
@@ -214,10 +214,10 @@ def undo(store: Store, who: str) -> tuple[ActionLog, Story | None]:
             override = store.moderation.get(entry.target)
             for name, value in detail.get("before", {}).items():
                 setattr(override, name, value)
-            override.updated, override.by = _now(), who
+            override.updated, override.by = now_iso(), who
             store.moderation.put(override)
             key = entry.target
-        when = _now()
+        when = now_iso()
         store.moderation.mark_undone(doc_id, when)
         store.moderation.log(ActionLog(when=when, who=who, action="undo", target=entry.target,
                                        detail={"undid": entry.action, "of": entry.when}))
@@ -232,12 +232,18 @@ def journal(store: Store, limit: int = 20) -> list[ActionLog]:
 
 
 def corrections(store: Store) -> list[dict]:
-    """Moderators' corrections with the articles they concern, to tune the vocabulary."""
+    """Moderators' corrections with the articles they concern, to tune the vocabulary: the
+    articles of the story now, and the article an action names (split, rescue) in any case."""
     stories = {s.id: s for s in stories_since(store, dt.date.today() - dt.timedelta(days=3650))}
     out = []
     for entry in store.moderation.journal(limit=1_000_000):
         story = stories.get(entry.target)
+        articles = list(story.articles) if story else []
+        named = entry.detail.get("article") if isinstance(entry.detail, dict) else None
+        if named and all(a.id != named for a in articles):
+            article = store.articles.get(named)
+            articles += [article] if article else []
         out.append({**asdict(entry), "articles": [
             {"id": a.id, "title": a.title, "url": a.url, "themes": a.themes, "regions": a.regions,
-             "relevant": a.relevant} for a in (story.articles if story else [])]})
+             "relevant": a.relevant, "relevance_p": a.relevance_p} for a in articles]})
     return out

@@ -16,7 +16,7 @@ def test_command_menus_are_set_in_french(bot_config, start_bot, fake):
         menu = fake.my_commands({"type": "chat", "chat_id": moderator})
         names = [c["command"] for c in menu]
         assert names[:10] == [c["command"] for c in default]
-        assert names[10:] == ["file", "tag", "region", "masquer", "afficher", "fusionner", "separer", "annuler", "sources",
+        assert names[10:] == ["file", "tag", "region", "masquer", "afficher", "fusionner", "separer", "annuler", "horssujet", "sources",
                              "stats", "journal", "envoyer"]
         assert {"command": "envoyer", "description": "Envoyer la lettre de la semaine écoulée"} in menu
     assert len(fake.calls("setMyCommands")) == 3
