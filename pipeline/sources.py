@@ -16,6 +16,7 @@ import datetime as dt
 import os
 import re
 import tempfile
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -98,22 +99,14 @@ def append_entries(config_path: str | Path, entries: list[Entry]) -> Config:
     (nothing written) when the result would not load."""
     path = Path(config_path)
     text = path.read_text(encoding="utf-8")
-    document = tomlkit.parse(text)
-    if "feeds" not in document:
-        if text and not text.endswith("\n"):
-            document.add(tomlkit.nl())
-        document.append("feeds", tomlkit.aot())
-    feeds = document["feeds"]
-    for entry in entries:
-        feeds.append(_table(entry))
-    new_text = tomlkit.dumps(document)
+    new_text = with_entries(text, entries)
     handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".new", dir=path.parent)
     temp = Path(temp_name)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(new_text)
         try:
-            config = load_config(temp)
+            load_config(temp)
         except ConfigError as exc:   # name the real file, not the temporary one
             raise ConfigError(str(exc).replace(str(temp), str(path))) from None
         if path.exists():
@@ -122,6 +115,61 @@ def append_entries(config_path: str | Path, entries: list[Entry]) -> Config:
     finally:
         temp.unlink(missing_ok=True)
     return load_config(path)
+
+
+def with_entries(text: str, entries: list[Entry]) -> str:
+    """`text` with `entries` as new `[[feeds]]` tables right after the last one (or at the
+    end), every other line untouched: a comment heading the next table stays with it.
+    The tables are rendered by tomlkit; the result is checked to mean the old data plus
+    the new feeds, else tomlkit's own insertion is used."""
+    before = tomllib.loads(text)
+    wanted = dict(before, feeds=[*before.get("feeds", []), *(_plain(e) for e in entries)])
+    block = "\n\n".join(entry_toml(e) for e in entries) + "\n"
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    at = _end_of_last_feed(lines)
+    head, tail = "".join(lines[:at]), "".join(lines[at:])
+    if head and not head.endswith("\n\n"):
+        head += "\n"
+    gap = "\n" if tail.strip() and not tail.startswith(("\n", "\r\n")) else ""
+    candidate = head + block + gap + (tail if tail.strip() else "")
+    if _loads(candidate) == wanted:
+        return candidate
+    document = tomlkit.parse(text)     # unusual layout: let tomlkit place the tables
+    if "feeds" not in document:
+        document.append("feeds", tomlkit.aot())
+    for entry in entries:
+        document["feeds"].append(_table(entry))
+    return tomlkit.dumps(document)
+
+
+def _end_of_last_feed(lines: list[str]) -> int:
+    """Index of the line after the last key of the last `[[feeds]]` table (len(lines) if
+    there is none): trailing blank and comment lines belong to what follows."""
+    header = re.compile(r"^\s*\[\[\s*feeds\s*\]\]")
+    starts = [n for n, line in enumerate(lines) if header.match(line)]
+    if not starts:
+        return len(lines)
+    end = len(lines)
+    for n in range(starts[-1] + 1, len(lines)):
+        if re.match(r"^\s*\[", lines[n]):
+            end = n
+            break
+    while end > starts[-1] + 1 and re.match(r"^\s*(#.*)?$", lines[end - 1]):
+        end -= 1
+    return end
+
+
+def _loads(text: str):
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+
+
+def _plain(entry: Entry) -> dict:
+    return tomllib.loads(entry_toml(entry))["feeds"][0]
 
 
 def _table(entry: Entry):

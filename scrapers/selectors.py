@@ -201,6 +201,9 @@ def _title_selector(members: list[Tag], link_css: str) -> str | None:
         heading, n = counts.most_common(1)[0]
         if n >= len(members) / 2:
             return heading
+    titled = _title_inside_link(members)
+    if titled:
+        return titled
     if link_css:
         return link_css
     inner = [m.find(True) for m in members]       # the item is the link: a child holding the text
@@ -209,6 +212,21 @@ def _title_selector(members: list[Tag], link_css: str) -> str | None:
         if all(m.select_one(css) is not None for m in members):
             return css
     return None
+
+
+def _title_inside_link(members: list[Tag]) -> str | None:
+    """When the link holds several parts (a rubric and the title, say), the part with the
+    most words, if the same selector finds it in every block."""
+    link = _main_link(members[0])
+    parts = [el for el in (link.find_all(True) if link is not None else []) if el.get_text(strip=True)]
+    if len(parts) < 2:
+        return None
+    best = max(parts, key=lambda el: len(el.get_text(" ", strip=True).split()))
+    css = _simple(best)
+    if not _classes(best):
+        return None
+    found = [m.select_one(css) for m in members]
+    return css if all(el is not None and el.get_text(strip=True) for el in found) else None
 
 
 def _date_selector(members: list[Tag]) -> str | None:

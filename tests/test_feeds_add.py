@@ -6,6 +6,7 @@ import pytest
 
 from cli.main import main as vigie
 from config import load_config
+from pipeline.sources import Entry, with_entries
 from tests.conftest import fixture_bytes
 from tests.httpserver import Reply
 
@@ -175,6 +176,8 @@ def test_comments_preserved_when_other_tables_follow(tmp_path, server, capsys):
     after = path.read_text(encoding="utf-8")
     for line in text.splitlines():
         assert line in after
+    assert "# Bot settings\n[telegram]\n" in after          # the comment stays with its table
+    assert after.index('name = "ARS Bretagne"') < after.index("# Bot settings")
     config = load_config(path)
     assert [f.name for f in config.feeds] == ["Existing", "ARS Bretagne"] and config.telegram.moderators == (1,)
 
@@ -221,3 +224,43 @@ url = "{server.url('/ancien.xml')}"
         in sections["Private"]
     assert f'suggestion: the address moved permanently: set url = "{server.url("/flux.xml")}"' in sections["Moved"]
     assert "items found: 2" in sections["Moved"]
+
+
+def test_unusual_layout_falls_back_to_tomlkit_and_keeps_the_data():
+    text = ('[[feeds]]\nname = "A"\nurl = "https://a.example/"\n\n'
+            '[web]\nbase_url = """\n[[feeds]]\nname = 1\n"""\n')   # a header look-alike inside a string
+    result = tomllib.loads(with_entries(text, [Entry("B", "https://b.example/rss.xml", region="FR")]))
+    assert result["web"] == tomllib.loads(text)["web"]
+    assert result["feeds"] == [{"name": "A", "url": "https://a.example/"},
+                               {"name": "B", "url": "https://b.example/rss.xml", "kind": "rss", "region": "FR"}]
+
+
+def test_internal_address_needs_allow_private(make_config, server, capsys):
+    config = make_config(COMMENTED_FEEDS, fetch={"allow_private_addresses": "false"})
+    serve_pages(server, {"/communiques": LIST_PAGE})
+    before = config.path.read_text(encoding="utf-8")
+    assert run(config.path, server.url("/communiques"), "--yes") == 2
+    out = capsys.readouterr().out
+    assert "refused" in out and "add --allow-private" in out
+    assert config.path.read_text(encoding="utf-8") == before
+    assert run(config.path, server.url("/communiques"), "--yes", "--allow-private") == 0
+    entry = tomllib.loads(config.path.read_text(encoding="utf-8"))["feeds"][-1]
+    assert entry["name"] == "ARS Bretagne" and entry["allow_private"] is True
+    assert load_config(config.path).feed("ARS Bretagne").allow_private
+
+
+LINKED_CARDS_PAGE = """<html><head><title>Actus | Département de la Sarthe</title></head><body><ul class="actus">
+<li class="actu"><a class="lien" href="/actus/forum-le-mans"><span class="rubrique">Emploi</span>
+  <span class="titre">Forum des métiers de l'aide à domicile au Mans</span></a><time datetime="2026-11-20">20/11/2026</time></li>
+<li class="actu"><a class="lien" href="/actus/ifsi-la-fleche"><span class="rubrique">Formation</span>
+  <span class="titre">Trente places de plus à l'IFSI de La Flèche</span></a><time datetime="2026-11-19">19/11/2026</time></li>
+</ul></body></html>"""
+
+
+def test_title_inside_a_link_holding_a_rubric(cfg, server, capsys):
+    serve_pages(server, {"/actus": LINKED_CARDS_PAGE})
+    assert run(cfg, server.url("/actus"), "--yes") == 0
+    entry = tomllib.loads(cfg.read_text(encoding="utf-8"))["feeds"][-1]
+    assert entry["name"] == "Département de la Sarthe" and entry["region"] == "FR-PDL"
+    assert entry["selectors"] == {"items": "li.actu", "link": "a", "title": "span.titre", "date": "time"}
+    assert "2026-11-20  Forum des métiers de l'aide à domicile au Mans\n" in capsys.readouterr().out
