@@ -329,3 +329,23 @@ def test_best_match_explains_without_changing_the_index():
     assert match.explain().startswith("s-forum-a: ")
     assert index.best_match(TOUR_GRAY) is None
     assert len(index) == 2 and index.story_of("forum-b") is None
+
+
+# --------------------------------------------------------------------------- learned pair model
+
+def test_an_article_reporting_two_split_stories_merges_them():
+    """With the learned pair model, a new article that surely joins two stories (here a
+    recap quoting both earlier reports) files them as one."""
+    from triage.learned.linear import Linear
+    model = Linear({"passage": 12.0}, bias=-4.0, threshold=0.25)   # joins on shared passages only
+    one = ("Le centre hospitalier de Dole organise une grande journée de recrutement pour les aides-soignants "
+           "avec des entretiens sur place et des visites des services de soins toute la matinée")
+    two = ("Les candidats pourront rencontrer les infirmiers du service de gériatrie et découvrir "
+           "les formations en alternance proposées par l'institut de formation voisin cet automne")
+    a = art("a", "Dole recrute des aides-soignants", one, "jura-a.example", published="2026-10-01")
+    b = art("b", "Une matinée pour découvrir le soin à Dole", two, "jura-b.example", published="2026-10-02")
+    c = art("c", "Journée de recrutement à Dole : ce qu'il faut savoir", one + ". " + two,
+            "jura-c.example", published="2026-10-03")
+    assert len(set(cluster([a, b], model=model).values())) == 2
+    stories = cluster([a, b, c], model=model)
+    assert stories["a"] == stories["b"] == stories["c"]

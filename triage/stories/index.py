@@ -29,6 +29,8 @@ LEAD_KEYS = 40          # rarest lead words used as blocking keys (besides title
 MIN_HASHES = 4          # smallest shingle hashes used as blocking keys
 MAX_POSTINGS = 300      # keys shared by more indexed articles are too common to block on
 MAX_CANDIDATES = 60     # articles fully compared with a new one, best blocking scores first
+BRIDGE_P = 0.6          # a new article joining a story merges into it any other story it joins
+                        # with this probability too (learned model only; best of 0.45-0.75 by CV)
 MIN_CORPUS = 50         # word rarity is judged as if among at least this many articles
 
 
@@ -109,6 +111,8 @@ class StoryIndex:
     def __init__(self, window_days: int = 45, model=None):
         self.window_days = window_days
         self.model = model
+        self.renamed: dict[str, str] = {}   # stories merged into another by a bridging article
+        self._also_joins: list[tuple[float, str]] = []
         self._s = _State()
         self._published_clock: dt.date | None = None
         self._event_clock: dt.date | None = None
@@ -162,8 +166,14 @@ class StoryIndex:
             keys = self._blocking_keys(features)
             match = self._best_match(features, keys)
             story = match.story if match else f"s-{item.id}"
+            if match:
+                for p, other in self._also_joins:
+                    if p >= BRIDGE_P and other != story and other in self._s.stories:
+                        self._merge(story, other)
             self._insert(item.id, story, features, keys)
             result[item.id] = story
+        for item_id in result:
+            result[item_id] = self.story_of(item_id) or result[item_id]
         self._prune_window()           # after placing: the batch's own dates move the clock
         return result
 
@@ -220,6 +230,7 @@ class StoryIndex:
                 best_by_story[doc.story] = (sim, g)
         best: scoring.Match | None = None
         best_p = -1.0
+        self._also_joins = []
         for story in sorted(best_by_story):
             sim, g = best_by_story[story]
             members = [s.docs[m].features for m in sorted(s.stories[story])]
@@ -229,8 +240,10 @@ class StoryIndex:
                     best = match
                 continue
             p = scoring.learned_score(self.model, sim, match.context, f, g)
-            if p >= self.model.threshold and p > best_p:
-                best, best_p = match, p
+            if p >= self.model.threshold:
+                self._also_joins.append((p, story))
+                if p > best_p:
+                    best, best_p = match, p
         return best
 
     def _weights(self):
@@ -336,6 +349,14 @@ class StoryIndex:
             s.undated.append(seq)
         else:
             heapq.heappush(s.by_ref, (ref, seq))
+
+    def _merge(self, into: str, other: str) -> None:
+        """File the articles of story `other` under `into` (a new article reports both)."""
+        s = self._s
+        for seq in s.stories.pop(other, set()):
+            s.docs[seq].story = into
+            s.stories[into].add(seq)
+        self.renamed[other] = into
 
     def _remove(self, seq: int) -> None:
         s = self._s
