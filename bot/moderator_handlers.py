@@ -1,4 +1,7 @@
-"""Moderator commands and buttons; each one is guarded by `moderator_only`."""
+"""Moderator commands and buttons; each one is guarded by `moderator_only`.
+
+Handlers only parse, call `pipeline/` (moderation, queue order, figures, sending) in a
+worker thread and format the reply with `bot/replies.py`."""
 from __future__ import annotations
 
 import asyncio
@@ -13,16 +16,16 @@ from bot.access import moderator_only, who
 from bot.editing import edit_markup, edit_text
 from bot.keyboards import merge_confirmation, queue_keyboard, rescue_keyboard, send_confirmation, theme_chooser
 from bot.storework import call, config_of, now
-from config.schema import Config
-from digest.weeks import current_week, parse_week, previous_week, week_bounds
+from digest.weeks import current_week, parse_week, previous_week
 from domain.themes import THEMES, theme_label
-from pipeline.digest import DeliveryUnavailable, SendReport, send_week
+from pipeline.digest import DeliveryUnavailable, send_info, send_week_apart
 from pipeline.moderation import (
     ModerationError, approve, find_story, journal, merge, merge_pair, moderation_queue, resolve_theme, set_hidden,
-    set_regions, set_theme, split, undo, week_stories,
+    set_regions, set_theme, split, undo,
 )
 from pipeline.offtopic import make_relevant, near_misses
-from store import Store, open_store
+from pipeline.stats import week_figures
+from store import Store
 
 logger = logging.getLogger(__name__)
 
@@ -248,21 +251,11 @@ async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _reply(update, text)
 
 
-def _stats(store: Store, week: str, last_week: str, tz: str) -> dict:
-    start, end = week_bounds(week)
-    articles = list(store.articles.iter(since=start, until=end))
-    return dict(week=week, articles_total=len(store.articles), articles_week=len(articles),
-                relevant_week=sum(1 for a in articles if a.relevant), stories=week_stories(store, week, tz),
-                subscribers=store.subscribers.all(), last_week=last_week,
-                deliveries=list(store.deliveries.for_week(last_week).values()),
-                last_sent=store.deliveries.last_week_sent())
-
-
 @moderator_only
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     tz = config_of(context).timezone
     moment = now(context)
-    figures = await call(context, _stats, current_week(moment, tz), previous_week(moment, tz), tz)
+    figures = await call(context, week_figures, current_week(moment, tz), previous_week(moment, tz), tz)
     await _reply(update, replies.stats_report(**figures))
 
 
@@ -273,12 +266,6 @@ async def journal_cmd(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 # Sending the digest ------------------------------------------------------------------
-def _send_info(store: Store, config: Config, week: str) -> tuple[int, bool]:
-    enabled = {"telegram": bool(config.telegram.token()), "email": config.email.enabled}
-    recipients = sum(1 for s in store.subscribers.all(active_only=True) if enabled.get(s.channel))
-    return recipients, (store.deliveries.last_week_sent() or "") >= week
-
-
 @moderator_only
 async def envoyer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     config = config_of(context)
@@ -286,18 +273,8 @@ async def envoyer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _reply(update, replies.SEND_NO_CHANNEL)
         return
     week = previous_week(now(context), config.timezone)   # what the weekly schedule sends
-    recipients, already = await call(context, _send_info, config, week)
+    recipients, already = await call(context, lambda store: send_info(config, store, week))
     await _reply(update, replies.send_question(week, recipients, already), reply_markup=send_confirmation(week))
-
-
-def send_digest(config: Config, week: str, moment: dt.datetime | None = None) -> SendReport:
-    """Deliver the week (blocking: run it in a worker thread).
-
-    It uses a Store of its own: the send keeps its delivery journal and caches apart
-    from the bot's Store, exactly as a separate process would, so the bot can keep
-    reading and writing meanwhile (the store's file locks keep them in order)."""
-    with open_store(config.data_dir) as store:
-        return send_week(config, store, week, now=moment)
 
 
 async def _confirm_send(update: Update, context: ContextTypes.DEFAULT_TYPE, week: str) -> None:
@@ -317,7 +294,7 @@ async def _confirm_send(update: Update, context: ContextTypes.DEFAULT_TYPE, week
 
 async def _send_and_report(context: ContextTypes.DEFAULT_TYPE, chat_id: int, week: str) -> None:
     try:
-        report = await asyncio.to_thread(send_digest, config_of(context), week, now(context))
+        report = await asyncio.to_thread(send_week_apart, config_of(context), week, now(context))
     except DeliveryUnavailable:
         await context.bot.send_message(chat_id, replies.SEND_RUNNING)
         return

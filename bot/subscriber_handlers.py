@@ -13,10 +13,8 @@ from bot.editing import edit_markup, edit_text
 from bot.email_code import send_confirmation
 from bot.keyboards import is_signup_flow, regions_keyboard, themes_keyboard
 from bot.storework import call, config_of, now
-from digest.build import build_week, personalise
-from digest.render import telegram_messages
-from digest.view import digest_view
 from digest.weeks import current_week
+from pipeline.digest import preview_messages
 from pipeline.subscriptions import (
     SubscriptionError, confirm_email, get_telegram, request_email, subscribe_telegram, telegram_id,
     toggle, unsubscribe,
@@ -68,18 +66,17 @@ async def desabonner(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     await update.effective_message.reply_text(replies.UNSUBSCRIBED if done else replies.WAS_NOT_SUBSCRIBED)
 
 
-def _preview(store, chat_id: int, week: str, tz: str) -> tuple[bool, list[str] | None]:
+def _preview(store, config, chat_id: int, week: str) -> tuple[bool, list[str] | None]:
     """(is subscribed, the Telegram messages or None when there is nothing)."""
     subscriber = get_telegram(store, chat_id)
     active = subscriber is not None and subscriber.active
-    digest = personalise(build_week(store, week, tz), subscriber if active else None)
-    return active, None if digest.empty else telegram_messages(digest_view(digest))
+    return active, preview_messages(config, store, week, subscriber if active else None)
 
 
 async def apercu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    tz = config_of(context).timezone
-    week = current_week(now(context), tz)
-    active, messages = await call(context, _preview, update.effective_chat.id, week, tz)
+    config = config_of(context)
+    week = current_week(now(context), config.timezone)
+    active, messages = await call(context, _preview, config, update.effective_chat.id, week)
     if messages is None:
         await update.effective_message.reply_text(replies.preview_empty(week))
         return

@@ -5,6 +5,8 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo
 
+from domain.french_calendar import MONTHS, WEEKDAYS
+
 WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
@@ -62,9 +64,6 @@ def french_week_label(name: str) -> str:
     return f"semaine du {french_date(monday)} au {french_date(sunday)}"
 
 
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-          "octobre", "novembre", "décembre")
-WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 DAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")   # `[digest] send_weekday` values
 
 

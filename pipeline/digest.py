@@ -117,11 +117,37 @@ def preview_week(config: Config, store: Store, week: str, out_dir: Path,
     return paths
 
 
+def preview_messages(config: Config, store: Store, week: str, subscriber: Subscriber | None) -> list[str] | None:
+    """The week so far as Telegram messages for this subscriber (None: the full digest),
+    or None when there is nothing for them (the bot's /apercu)."""
+    digest = personalise(build_week(store, week, config.timezone, config.digest.agenda_days,
+                                    config.digest.max_age_days), subscriber)
+    return None if digest.empty else telegram_messages(digest_view(digest, archive_url(config, week)))
+
+
 def _safe(name: str) -> str:
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
 
 
 # Sending --------------------------------------------------------------------------
+def send_info(config: Config, store: Store, week: str) -> tuple[int, bool]:
+    """(active subscribers on a configured channel, whether the week was sent already)."""
+    enabled = {"telegram": bool(config.telegram.token()), "email": config.email.enabled}
+    recipients = sum(1 for s in store.subscribers.all(active_only=True) if enabled.get(s.channel))
+    return recipients, (store.deliveries.last_week_sent() or "") >= week
+
+
+def send_week_apart(config: Config, week: str, now: dt.datetime | None = None, telegram_sender=None) -> SendReport:
+    """`send_week` with a Store of its own (blocking: run it in a worker thread).
+
+    The send keeps its delivery journal and caches apart from the caller's Store, exactly
+    as a separate process would, so a bot can keep reading and writing meanwhile (the
+    store's file locks keep them in order)."""
+    from store import open_store
+    with open_store(config.data_dir) as store:
+        return send_week(config, store, week, now=now, telegram_sender=telegram_sender)
+
+
 def send_week(config: Config, store: Store, week: str, now: dt.datetime | None = None,
               telegram_sender=None) -> SendReport:
     """Deliver the week to every active subscriber not served yet; safe to rerun."""
