@@ -28,7 +28,7 @@ class Linear:
 
     def logit(self, features: Features) -> float:
         w = self.weights
-        return self.bias + sum(w.get(k, 0.0) * v for k, v in features.items())
+        return self.bias + sum([w[k] * features[k] for k in features.keys() & w.keys()])
 
     def probability(self, features: Features) -> float:
         return sigmoid(self.logit(features))
@@ -55,7 +55,7 @@ class Softmax:
         out = {}
         for c in self.classes:
             w = self.weights[c]
-            out[c] = self.bias.get(c, 0.0) + sum(w.get(k, 0.0) * v for k, v in features.items())
+            out[c] = self.bias.get(c, 0.0) + sum([w[k] * features[k] for k in features.keys() & w.keys()])
         return out
 
     def probabilities(self, features: Features) -> dict[str, float]:

@@ -11,6 +11,7 @@ import bisect
 import re
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
+from typing import NamedTuple
 
 from domain.regions import REGIONS
 from triage.text import fold, words
@@ -32,8 +33,7 @@ _ONLY_JOINERS = re.compile(r"[\s\-'’]*")
 _SAINT = {"st": "saint", "ste": "sainte"}
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):   # a tuple: built thousands of times per article
     norm: str       # folded word
     start: int      # offsets in the field it comes from
     end: int
@@ -65,30 +65,46 @@ class Match:
 
 
 def _is_shouting(line: str) -> bool:
-    letters = [ch for ch in line if ch.isalpha()]
-    return len(letters) >= 8 and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
+    letters = "".join(filter(str.isalpha, line))
+    return len(letters) >= 8 and sum(map(str.isupper, letters)) >= 0.8 * len(letters)
 
 
 def tokenize(field: str, zone: int) -> list[Token]:
     """Tokens of one field (title or text); `zone` is TITLE, or LEAD for a text (BODY after LEAD_CHARS)."""
     line_starts = [0] + [m.end() for m in re.finditer("\n", field)]
     loud_lines = [_is_shouting(field[a:b]) for a, b in zip(line_starts, line_starts[1:] + [len(field)])]
+    # Fold the field once; when folding kept every offset (no "œ" -> "oe"), each word's
+    # folded form is cut from it instead of folding the words one by one.
+    folded = fold(field)
+    aligned = len(folded) == len(field)
     tokens: list[Token] = []
+    append = tokens.append
     prev_end = 0
+    line, last_line = 0, len(line_starts) - 1
     for m in _RAW_WORD.finditer(field):
-        raw, start = m.group(), m.start()
-        loud = loud_lines[bisect.bisect_right(line_starts, start) - 1]
+        raw = m.group()
+        start, end = m.span()
+        while line < last_line and line_starts[line + 1] <= start:
+            line += 1
+        loud = loud_lines[line]
         gap = field[prev_end:start]
         initial = not tokens or loud or bool(_SENTENCE_BREAK.search(gap))
-        joined = bool(tokens) and _ONLY_JOINERS.fullmatch(gap) is not None
+        joined = bool(tokens) and (not gap or _ONLY_JOINERS.fullmatch(gap) is not None)
         cap, upper = raw[0].isupper(), len(raw) > 1 and raw.isupper()
         token_zone = zone if zone == TITLE or start < LEAD_CHARS else BODY
-        for k, part in enumerate(words(raw)):
+        parts = _FOLDED_WORD.findall(folded[start:end]) if aligned else words(raw)
+        if len(parts) == 1:
+            part = parts[0]
             if cap and part in _SAINT:
                 part = _SAINT[part]
-            tokens.append(Token(part, start, m.end(), cap and k == 0, upper, initial and k == 0,
-                                loud, token_zone, joined or k > 0))
-        prev_end = m.end()
+            append(Token(part, start, end, cap, upper, initial, loud, token_zone, joined))
+        else:
+            for k, part in enumerate(parts):
+                if cap and part in _SAINT:
+                    part = _SAINT[part]
+                append(Token(part, start, end, cap and k == 0, upper, initial and k == 0,
+                             loud, token_zone, joined or k > 0))
+        prev_end = end
     return tokens
 
 
