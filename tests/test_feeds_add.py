@@ -264,3 +264,24 @@ def test_title_inside_a_link_holding_a_rubric(cfg, server, capsys):
     assert entry["name"] == "Département de la Sarthe" and entry["region"] == "FR-PDL"
     assert entry["selectors"] == {"items": "li.actu", "link": "a", "title": "span.titre", "date": "time"}
     assert "2026-11-20  Forum des métiers de l'aide à domicile au Mans\n" in capsys.readouterr().out
+
+
+def test_the_dated_list_wins_over_an_undated_sidebar_and_menus():
+    from scrapers.selectors import propose_selectors
+
+    sidebar = "".join(f'<li><a href="/lu/{n}">Article le plus lu numéro {n} de la semaine sur le site</a></li>'
+                      for n in range(6))
+    page = f"""<html><body><nav><ul>{''.join(f'<li><a href="/m{n}">Menu {n}</a></li>' for n in range(8))}</ul></nav>
+    <aside><ul class="most-read">{sidebar}</ul></aside>
+    <section class="latest">
+      <div class="row"><a href="/a/1">Forum emploi santé à Caen</a><small>17/11/2026</small></div>
+      <div class="row"><a href="/a/2">Job dating EHPAD à Lisieux</a><small>16/11/2026</small></div>
+      <div class="row"><a href="/a/3">Places en IFSI à Vire</a><small>15/11/2026</small></div>
+    </section></body></html>""".encode()
+    proposals = propose_selectors(page, "https://site.example/actualites")
+    assert proposals[0].selectors.items == "div.row" and proposals[0].selectors.date == "small"
+    assert [i.url for i in proposals[0].items] == [f"https://site.example/a/{n}" for n in (1, 2, 3)]
+    assert any(p.selectors.items == "ul.most-read > li" for p in proposals[1:])     # offered as another list
+    menus_only = b'<html><body><nav><ul>' + b"".join(b'<li><a href="/m%d">Menu %d</a></li>' % (n, n)
+                                                      for n in range(8)) + b"</ul></nav></body></html>"
+    assert propose_selectors(menus_only, "https://site.example/") == []

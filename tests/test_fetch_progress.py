@@ -51,9 +51,9 @@ def test_live_line_on_a_terminal_and_a_summary_that_says_what_happened(make_conf
     monkeypatch.setattr("sys.stderr", terminal)
     assert vigie(cfg + ["fetch"]) == 0
     live = terminal.getvalue()
-    frames = [f for f in live.split("\r\033[K") if f]
+    frames = [f for f in live.split("\r\033[K") if f.startswith("[")]   # (the test server may log to stderr)
     assert frames[0] == "[0/3 sources] 0 new articles (0 on topic), 0 failed"
-    assert frames[-1].startswith("[3/3 sources] 3 new articles (1 on topic), 1 failed - ") and live.endswith("\n")
+    assert frames[-1].startswith("[3/3 sources] 3 new articles (1 on topic), 1 failed - ") and frames[-1].endswith("\n")
     assert any(f.startswith("[1/3 sources]") for f in frames) and any(f.startswith("[2/3 sources]") for f in frames)
     out = capsys.readouterr().out
     rows = summary_rows(out)
@@ -75,5 +75,21 @@ def test_quiet_when_not_a_terminal(make_config, server, capsys):
     cfg = setup(make_config, server)
     assert vigie(cfg + ["fetch"]) == 0
     captured = capsys.readouterr()
-    assert captured.err == "" and "\r" not in captured.out
+    assert "sources]" not in captured.err and "\r" not in captured.err + captured.out   # no progress line
     assert "3 sources: 3 new articles, 1 failed." in captured.out
+
+
+def test_serve_fetch_job_stays_quiet_even_on_a_terminal(make_config, server, monkeypatch, caplog):
+    import logging
+    import threading
+
+    from config import load_config
+    from pipeline.jobs import fetch_job
+
+    cfg = setup(make_config, server)
+    terminal = FakeTerminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    with caplog.at_level(logging.INFO, logger="vigie.jobs"):
+        reports = fetch_job(load_config(cfg[1]), threading.Lock())
+    assert "sources]" not in terminal.getvalue()                         # no progress line in serve
+    assert sum(r.new for r in reports) == 3 and "fetch: 3 new articles, 1 of 3 sources failed" in caplog.text

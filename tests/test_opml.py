@@ -96,3 +96,18 @@ def test_bad_opml_files_write_nothing(make_config, tmp_path, capsys):
     assert "html.opml: not an OPML file (no <opml> root element)" in out[1]
     assert "bomb.opml: " in out[2]
     assert config.path.read_text(encoding="utf-8") == before
+
+
+def test_dry_run_writes_nothing_and_a_taken_name_is_made_unique(make_config, tmp_path, capsys):
+    config = make_config(FEEDS)
+    before = config.path.read_text(encoding="utf-8")
+    opml = tmp_path / "in.opml"
+    opml.write_text('<opml version="2.0"><body><outline text="Existing" xmlUrl="https://other.example/rss"/>'
+                    '<outline text="Existing" xmlUrl="https://third.example/rss"/></body></opml>', encoding="utf-8")
+    assert vigie(["--config", str(config.path), "feeds", "import", str(opml), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "would add 'Existing (2)': https://other.example/rss" in out
+    assert "would add 'Existing (3)': https://third.example/rss" in out and "2 feeds to add, 0 left out." in out
+    assert config.path.read_text(encoding="utf-8") == before
+    assert vigie(["--config", str(config.path), "feeds", "import", str(opml)]) == 0
+    assert [f.name for f in load_config(config.path).feeds][-2:] == ["Existing (2)", "Existing (3)"]
