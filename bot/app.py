@@ -65,6 +65,7 @@ def add_handlers(app: Application) -> None:
         app.add_handler(CommandHandler(name, handler))
     app.add_handler(CallbackQueryHandler(sub.region_button, pattern=r"^r:"))
     app.add_handler(CallbackQueryHandler(sub.theme_button, pattern=r"^t:"))
+    app.add_handler(CallbackQueryHandler(sub.unsubscribe_button, pattern=r"^u:"))
     app.add_handler(CallbackQueryHandler(mod.queue_button, pattern=r"^m:"))
     app.add_handler(CallbackQueryHandler(mod.merge_button, pattern=r"^mf:"))
     app.add_handler(CallbackQueryHandler(mod.rescue_button, pattern=r"^mr:"))

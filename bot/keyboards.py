@@ -59,6 +59,17 @@ def is_signup_flow(markup: InlineKeyboardMarkup | None) -> bool:
     return any(b.callback_data == "r:next" for row in markup.inline_keyboard for b in row)
 
 
+def unsubscribe_keyboard(telegram_active: bool) -> InlineKeyboardMarkup:
+    """/desabonner with a linked e-mail: ``u:telegram``, ``u:email``, ``u:all``, ``u:x`` (cancel)."""
+    if telegram_active:
+        rows = [[Button("Telegram seulement", callback_data="u:telegram"),
+                 Button("E-mail seulement", callback_data="u:email")],
+                [Button("Les deux", callback_data="u:all"), Button("Annuler", callback_data="u:x")]]
+    else:
+        rows = [[Button("Arrêter l'e-mail", callback_data="u:email"), Button("Annuler", callback_data="u:x")]]
+    return InlineKeyboardMarkup(rows)
+
+
 # Moderators -------------------------------------------------------------------------
 def story_ref(story_id: str) -> str:
     """The story id as put in callback data (a long id is cut: find_story takes prefixes)."""

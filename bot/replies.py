@@ -157,6 +157,31 @@ def settings_report(subscriber: Subscriber | None, emails: list[Subscriber]) -> 
     return "\n".join(lines)
 
 
+UNSUBSCRIBE_CANCELLED = "Désabonnement annulé : rien ne change."
+
+
+def applies_to(emails: list[Subscriber]) -> str:
+    """Under the region/theme keyboard text: which subscriptions the choices change."""
+    if not emails:
+        return ""
+    addresses = ", ".join(f"<b>{escape(e.address)}</b>" for e in emails)
+    return f"\nVos choix valent pour Telegram et pour la lettre par e-mail ({addresses})."
+
+
+def unsubscribe_question(telegram_active: bool, emails: list[Subscriber]) -> str:
+    addresses = ", ".join(f"<b>{escape(e.address)}</b>" for e in emails)
+    if telegram_active:
+        return f"Vous recevez la lettre sur Telegram et par e-mail ({addresses}). Que voulez-vous arrêter ?"
+    return f"Vous recevez la lettre par e-mail ({addresses}). Arrêter la lettre par e-mail ?"
+
+
+def unsubscribed_from(stopped: list[str]) -> str:
+    if not stopped:
+        return WAS_NOT_SUBSCRIBED
+    parts = ["Telegram" if s == "telegram" else f"l'e-mail <b>{escape(s)}</b>" for s in stopped]
+    return f"C'est fait : vous ne recevrez plus la lettre sur {' ni sur '.join(parts)}. Pour revenir : /abonner."
+
+
 def error(message: str) -> str:
     """A SubscriptionError / ModerationError message, escaped."""
     return "⚠️ " + escape(str(message))

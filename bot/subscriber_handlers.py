@@ -11,13 +11,14 @@ from bot import replies
 from bot.access import is_moderator
 from bot.editing import edit_markup, edit_text
 from bot.email_code import send_confirmation
-from bot.keyboards import is_signup_flow, regions_keyboard, themes_keyboard
+from bot.keyboards import is_signup_flow, regions_keyboard, themes_keyboard, unsubscribe_keyboard
 from bot.storework import call, config_of, now
 from digest.weeks import current_week
 from pipeline.digest import preview_messages
+from pipeline.linked import linked_emails, toggle_linked, unsubscribe_channels
 from pipeline.subscriptions import (
     SubscriptionError, confirm_email, get_telegram, request_email, subscribe_telegram, telegram_id,
-    toggle, unsubscribe,
+    unsubscribe,
 )
 
 logger = logging.getLogger(__name__)
@@ -49,21 +50,55 @@ async def abonner(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                                               reply_markup=regions_keyboard(subscriber, then_themes=True))
 
 
+def _with_emails(store, chat_id: int, user_id: int | None):
+    """The chat's subscription and the active e-mail subscriptions its user linked."""
+    return get_telegram(store, chat_id), linked_emails(store, user_id)
+
+
+async def _choices(update: Update, context: ContextTypes.DEFAULT_TYPE, kind: str) -> None:
+    subscriber, emails = await call(context, _with_emails, update.effective_chat.id, _user_id(update))
+    if subscriber is None or not subscriber.active:
+        await update.effective_message.reply_text(replies.NOT_SUBSCRIBED)
+        return
+    text = replies.CHOOSE_REGIONS if kind == "region" else replies.CHOOSE_THEMES
+    keyboard = regions_keyboard(subscriber) if kind == "region" else themes_keyboard(subscriber)
+    await update.effective_message.reply_text(text + replies.applies_to(emails), reply_markup=keyboard)
+
+
 async def regions(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    subscriber = await _active_subscriber(update, context)
-    if subscriber is not None:
-        await update.effective_message.reply_text(replies.CHOOSE_REGIONS, reply_markup=regions_keyboard(subscriber))
+    await _choices(update, context, "region")
 
 
 async def themes(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    subscriber = await _active_subscriber(update, context)
-    if subscriber is not None:
-        await update.effective_message.reply_text(replies.CHOOSE_THEMES, reply_markup=themes_keyboard(subscriber))
+    await _choices(update, context, "theme")
 
 
 async def desabonner(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    done = await call(context, unsubscribe, telegram_id(update.effective_chat.id))
+    chat_id = update.effective_chat.id
+    subscriber, emails = await call(context, _with_emails, chat_id, _user_id(update))
+    telegram_active = subscriber is not None and subscriber.active
+    if emails:   # two channels: ask which one to stop
+        await update.effective_message.reply_text(replies.unsubscribe_question(telegram_active, emails),
+                                                  reply_markup=unsubscribe_keyboard(telegram_active))
+        return
+    done = await call(context, unsubscribe, telegram_id(chat_id))
     await update.effective_message.reply_text(replies.UNSUBSCRIBED if done else replies.WAS_NOT_SUBSCRIBED)
+
+
+async def unsubscribe_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    which = query.data.split(":", 1)[1]
+    if which == "x":
+        await query.answer()
+        await edit_text(query, replies.UNSUBSCRIBE_CANCELLED)
+        return
+    try:
+        stopped = await call(context, unsubscribe_channels, query.message.chat.id, _user_id(update), which)
+    except SubscriptionError:
+        await query.answer(replies.STALE_BUTTON, show_alert=True)
+        return
+    await query.answer()
+    await edit_text(query, replies.unsubscribed_from(stopped))
 
 
 def _preview(store, config, chat_id: int, week: str) -> tuple[bool, list[str] | None]:
@@ -118,16 +153,8 @@ async def confirmer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_text(replies.email_confirmed(subscriber))
 
 
-def _settings(store, chat_id: int, user_id: int | None):
-    """The chat's Telegram subscription and the e-mail subscriptions its user asked for."""
-    subscriber = get_telegram(store, chat_id)
-    emails = [s for s in store.subscribers.all()
-              if s.channel == "email" and user_id is not None and s.telegram_user == user_id]
-    return subscriber, emails
-
-
 async def reglages(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    subscriber, emails = await call(context, _settings, update.effective_chat.id, _user_id(update))
+    subscriber, emails = await call(context, _with_emails, update.effective_chat.id, _user_id(update))
     await update.effective_message.reply_text(replies.settings_report(subscriber, emails))
 
 
@@ -160,7 +187,7 @@ async def _choose(update: Update, context: ContextTypes.DEFAULT_TYPE, kind: str)
             await context.bot.send_message(chat_id, replies.CHOOSE_THEMES, reply_markup=themes_keyboard(subscriber))
         return
     try:
-        subscriber = await call(context, toggle, telegram_id(chat_id), kind, code)
+        subscriber, _ = await call(context, toggle_linked, chat_id, _user_id(update), kind, code)
     except SubscriptionError as exc:
         await query.answer(str(exc), show_alert=True)
         return

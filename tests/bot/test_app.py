@@ -42,7 +42,7 @@ def test_errors_are_logged_and_answered_politely(bot_config, start_bot, fake, mo
         raise RuntimeError("disque plein")
 
     monkeypatch.setattr(subscriber_handlers, "unsubscribe", broken)
-    monkeypatch.setattr(subscriber_handlers, "toggle", broken)
+    monkeypatch.setattr(subscriber_handlers, "toggle_linked", broken)
     assert bot.texts(USER, "/desabonner") == [replies.ERROR]
     assert "disque plein" in caplog.text
     bot.send(USER, "/start")
