@@ -22,7 +22,6 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from pipeline.jobs import digest_job, fetch_job, retention_job
 from store import open_store
-from web.app import build_app, start as start_web
 
 log = logging.getLogger("vigie.serve")
 DIGEST_GRACE = 6 * 3600      # a digest up to 6 h late still goes out (APScheduler's default: 1 s)
@@ -94,7 +93,9 @@ def handle(args, config) -> int:
 
 async def _start_web(config, store):
     """The web server, or None (logged) when its address cannot be bound: a port taken
-    must not stop the fetches and the weekly digest."""
+    must not stop the fetches and the weekly digest. (Imported here: the bot and the
+    signal handlers are up before the web stack is loaded.)"""
+    from web.app import build_app, start as start_web
     try:
         return await start_web(build_app(config, store), config.web.listen)
     except OSError as exc:
@@ -128,11 +129,11 @@ def attach_web(app, config, store) -> None:
 
 
 async def _serve_without_bot(config, store, fetch_at_start: bool, with_web: bool = True) -> None:
-    runner = await _start_web(config, store) if with_web else None
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    runner = await _start_web(config, store) if with_web else None
     scheduler = AsyncIOScheduler(timezone=ZoneInfo(config.timezone))
     add_jobs(scheduler, config, store, fetch_at_start)
     scheduler.start()

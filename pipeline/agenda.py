@@ -9,8 +9,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from digest.build import wants
+from pipeline.stories import moderated_stories
 from store import Store, Subscriber
-from triage.story_groups import group_stories
 
 LOOKBACK_DAYS = 120          # stories first reported this long ago can still announce a coming event
 HORIZON_DAYS = 365
@@ -29,10 +29,9 @@ class Event:
 
 def upcoming_events(store: Store, today: dt.date, subscriber: Subscriber | None = None,
                     horizon_days: int = HORIZON_DAYS) -> list[Event]:
-    articles = store.articles.iter(since=today - dt.timedelta(days=LOOKBACK_DAYS), until=today + dt.timedelta(days=1))
     last = (today + dt.timedelta(days=horizon_days)).isoformat()
     events = []
-    for story in group_stories(articles, store.moderation.overrides()):
+    for story in moderated_stories(store, today - dt.timedelta(days=LOOKBACK_DAYS), today + dt.timedelta(days=1)):
         if story.hidden or not story.event_date or not today.isoformat() <= story.event_date[:10] <= last:
             continue
         if not wants(subscriber, story):

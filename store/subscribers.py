@@ -80,13 +80,23 @@ class SubscriberStore:
 
         Every stored value is compared (no early exit), so the time taken does not tell
         how much of a guess matched."""
-        given = token.encode("utf-8")
-        found = None
-        for doc in self.table.all():
+        return self.find_secrets(kind, [token])[0]
+
+    def find_secrets(self, kind: str, tokens: list[str]) -> list[Subscriber | None]:
+        """`find_secret` for many tokens in one pass over the stored documents (read in
+        place, not copied)."""
+        given = [t.encode("utf-8") for t in tokens]
+        found: list[dict | None] = [None] * len(tokens)
+        docs = (self.db.storage.read() or {}).get("subscribers", {})
+        for doc in docs.values():
             stored = doc.get(kind)
-            if isinstance(stored, str) and stored and hmac.compare_digest(stored.encode("utf-8"), given):
-                found = doc
-        return _from_doc(found) if found is not None else None
+            if not isinstance(stored, str) or not stored:
+                continue
+            stored_bytes = stored.encode("utf-8")
+            for i, candidate in enumerate(given):
+                if hmac.compare_digest(stored_bytes, candidate):
+                    found[i] = doc
+        return [_from_doc(doc) if doc is not None else None for doc in found]
 
     def all(self, active_only: bool = False) -> list[Subscriber]:
         subs = [_from_doc(d) for d in self.table.all()]

@@ -21,8 +21,10 @@ from aiohttp import web
 from config.schema import Config
 from pipeline.ratelimit import RateLimiter
 from store import Store
+from pipeline.optin import unsubscribe_tokens
 from web import agenda, archives, manage, subscribe
-from web.keys import ADDRESS_LIMIT, CACHE, CLIENT_LIMIT, CONFIG, PREFIX, STORE
+from web.batch import Batcher
+from web.keys import ADDRESS_LIMIT, CACHE, CLIENT_LIMIT, CONFIG, PREFIX, STORE, UNSUBSCRIBER
 from web.render import SECURITY_HEADERS
 
 log = logging.getLogger("vigie.web")
@@ -41,6 +43,7 @@ def build_app(config: Config, store: Store) -> web.Application:
     app[CLIENT_LIMIT] = RateLimiter(settings.signups_per_client, 3600)
     app[ADDRESS_LIMIT] = RateLimiter(settings.signups_per_address, 86400)
     app[CACHE] = {}
+    app[UNSUBSCRIBER] = Batcher(lambda tokens: unsubscribe_tokens(store, tokens))
     p = app[PREFIX]
     app.router.add_get(f"{p}/", archives.home)
     app.router.add_post(f"{p}/abonnement", subscribe.subscribe)

@@ -6,6 +6,7 @@ from aiohttp import web
 from config.schema import Config
 from pipeline.ratelimit import RateLimiter
 from store import Store
+from web.batch import Batcher
 
 CONFIG = web.AppKey("config", Config)
 STORE = web.AppKey("store", Store)
@@ -13,3 +14,4 @@ PREFIX = web.AppKey("prefix", str)                      # path prefix of base_ur
 CLIENT_LIMIT = web.AppKey("client_limit", RateLimiter)  # POST /abonnement per client address
 ADDRESS_LIMIT = web.AppKey("address_limit", RateLimiter)  # confirmation e-mails per address
 CACHE = web.AppKey("cache", dict)                       # derived pages (latest week's map), by key
+UNSUBSCRIBER = web.AppKey("unsubscriber", Batcher)      # one-click unsubscribes, group-committed

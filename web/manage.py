@@ -12,7 +12,7 @@ from aiohttp import web
 from pipeline.optin import by_manage_token, resubscribe_token, unsubscribe_token, update_preferences
 from web import csrf
 from web.forms import filters, text
-from web.keys import PREFIX, STORE
+from web.keys import PREFIX, STORE, UNSUBSCRIBER
 from web.render import SECURITY_HEADERS, page
 
 UNKNOWN = ["Ce lien n'est pas ou plus valable. Utilisez celui de votre dernière lettre."]
@@ -75,7 +75,7 @@ async def unsubscribe(request: web.Request) -> web.Response:
     token = request.query.get("jeton", "") or text(form, "jeton", 200)
     if form.get("List-Unsubscribe") != "One-Click":
         return web.Response(status=400, text="Requête de désabonnement incomplète.", headers=SECURITY_HEADERS)
-    subscriber = await asyncio.to_thread(unsubscribe_token, request.app[STORE], token)
+    subscriber = await request.app[UNSUBSCRIBER].submit(token)
     if subscriber is None:
         return web.Response(status=404, text="Lien non valable.", headers=SECURITY_HEADERS)
     if "text/html" not in request.headers.get("Accept", ""):

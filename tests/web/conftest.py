@@ -85,6 +85,7 @@ class WebServer:
 def write_config(tmp_path: Path, smtp_port: int | None, base_url: str = "https://veille.example.org",
                  web_extra: str = "") -> Path:
     port = free_port()
+    base_url = base_url.format(port=port)      # "http://127.0.0.1:{port}": links to this very server
     text = (f'[vigie]\ndata_dir = "data"\n\n[web]\nlisten = "127.0.0.1:{port}"\nbase_url = "{base_url}"\n{web_extra}\n')
     if smtp_port:
         text += (f'\n[email]\nhost = "127.0.0.1"\nport = {smtp_port}\nsecurity = "none"\n'

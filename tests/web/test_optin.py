@@ -161,3 +161,22 @@ def test_preferences_and_one_click_unsubscribe(site, smtp):
 
 
 import httpx  # noqa: E402  (used above in the RFC 8058 test)
+
+
+def test_concurrent_one_click_requests_are_group_committed(site):
+    import concurrent.futures
+    tokens = [f"{n:04d}" + "c" * 24 for n in range(30)]
+    with site.store.writing():
+        site.store.subscribers.put_many([Subscriber(id=f"em-c{n}@example.org", channel="email",
+                                                    address=f"c{n}@example.org", unsubscribe_token=t)
+                                         for n, t in enumerate(tokens)])
+
+    def one_click(token):
+        return httpx.post(f"{site.url}/desabonnement?jeton={token}", content=b"List-Unsubscribe=One-Click",
+                          headers={"Content-Type": "application/x-www-form-urlencoded"}, timeout=30).status_code
+
+    with concurrent.futures.ThreadPoolExecutor(12) as pool:
+        codes = list(pool.map(one_click, tokens + tokens[:10] + ["inconnu" * 4]))
+    assert codes == [200] * 40 + [404]
+    with site.store.writing():
+        assert not any(s.active for s in site.store.subscribers.all() if s.id.startswith("em-c"))
