@@ -6,7 +6,7 @@ import sys
 
 from cli.output import shorten, table
 from pipeline.fetch import FeedReport, run_fetch, select_feeds
-from pipeline.label import label_new_articles
+from pipeline.label import CycleLabeller
 from store import open_store
 
 
@@ -71,7 +71,7 @@ def handle(args, config) -> int:
     progress = FetchProgress(len(feeds))
     try:
         with open_store(config.data_dir) as store:
-            reports = run_fetch(config, store, feeds, label=label_new_articles, on_report=progress.report)
+            reports = run_fetch(config, store, feeds, label=CycleLabeller(), on_report=progress.report)
     finally:
         progress.close()
     rows = []

@@ -15,7 +15,7 @@ from config.schema import Config
 from digest.weeks import DAY_CODES, week_of
 from pipeline.digest import DeliveryUnavailable, SendReport, send_week
 from pipeline.fetch import FeedReport, run_fetch, select_feeds
-from pipeline.label import label_new_articles
+from pipeline.label import CycleLabeller
 from store import Store, open_store
 
 log = logging.getLogger("vigie.jobs")
@@ -30,7 +30,7 @@ def fetch_job(config: Config, busy: threading.Lock) -> list[FeedReport] | None:
     try:
         # a Store of its own: the fetch reads without the lock while the bot keeps serving
         with open_store(config.data_dir) as own_store:
-            reports = run_fetch(config, own_store, select_feeds(config, None), label=label_new_articles)
+            reports = run_fetch(config, own_store, select_feeds(config, None), label=CycleLabeller())
         failed = [r for r in reports if r.outcome == "failed"]
         log.info("fetch: %d new articles, %d of %d sources failed", sum(r.new for r in reports),
                  len(failed), len(reports))

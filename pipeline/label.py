@@ -19,8 +19,11 @@ def article_text(article: Article) -> str:
     return article.text or article.summary
 
 
-def label_new_articles(articles: list[Article], store: Store, today: dt.date | None = None) -> None:
-    """Fill the triage fields of `articles` (not stored yet) in place."""
+def label_new_articles(articles: list[Article], store: Store, today: dt.date | None = None,
+                       stories=None) -> None:
+    """Fill the triage fields of `articles` (not stored yet) in place.  `stories` (a
+    `StoryIndex` of the store's recent articles, as `CycleLabeller` keeps one) saves
+    rebuilding it from the store."""
     vocabulary = load_vocabulary()
     for article in articles:
         labels = label_article(vocabulary, article.title, article_text(article), article.published,
@@ -34,10 +37,28 @@ def label_new_articles(articles: list[Article], store: Store, today: dt.date | N
         article.story = None
     relevant = [a for a in articles if a.relevant]
     if relevant:
-        assign_stories(relevant, store)
+        assign_stories(relevant, store, stories)
     for article in articles:
         if article.story is None:
             article.story = f"s-{article.id}"
+
+
+class CycleLabeller:
+    """`label_new_articles` for one fetch cycle, which commits source after source: the
+    story index of the store's recent articles is built once, at the first source with
+    relevant news, and every labelled article joins it, so later sources are compared
+    with earlier ones without reading the store again.  One per cycle: moderators'
+    changes made meanwhile reach the next cycle."""
+
+    def __init__(self, today: dt.date | None = None):
+        self.today = today
+        self.stories = None
+
+    def __call__(self, articles: list[Article], store: Store) -> None:
+        if self.stories is None and articles:
+            oldest = min(dt.date.fromisoformat(a.fetched_at[:10]) for a in articles)
+            self.stories = story_index(store, oldest - dt.timedelta(days=STORY_WINDOW_DAYS))
+        label_new_articles(articles, store, self.today, self.stories)
 
 
 def label_as_relevant(article: Article, today: dt.date | None = None) -> None:
@@ -56,13 +77,22 @@ def label_as_relevant(article: Article, today: dt.date | None = None) -> None:
     article.town = labels.town
 
 
-def assign_stories(articles: list[Article], store: Store) -> None:
-    from triage.stories import StoryIndex
+def story_index(store: Store, since: dt.date):
+    """The story index of the store's relevant articles first seen since `since`."""
     from triage.learned import load_model
+    from triage.stories import StoryIndex
     index = StoryIndex(window_days=STORY_WINDOW_DAYS, model=load_model().story)
-    oldest = min(dt.date.fromisoformat(a.fetched_at[:10]) for a in articles)
-    since = oldest - dt.timedelta(days=STORY_WINDOW_DAYS)
     index.add_existing(_story_input(a) for a in store.articles.iter(since=since) if a.relevant and a.story)
+    return index
+
+
+def assign_stories(articles: list[Article], store: Store, index=None) -> None:
+    """File relevant new articles under stories, joining the store's recent ones; with
+    `index` given, that index is used (and the articles join it) instead of one built
+    from the store."""
+    if index is None:
+        oldest = min(dt.date.fromisoformat(a.fetched_at[:10]) for a in articles)
+        index = story_index(store, oldest - dt.timedelta(days=STORY_WINDOW_DAYS))
     assigned = index.assign([_story_input(a) for a in articles])
     for article in articles:
         article.story = assigned.get(article.id, f"s-{article.id}")

@@ -6,7 +6,7 @@ import pytest
 from config import load_config
 from demo import server as demo_server
 from pipeline.fetch import run_fetch
-from pipeline.label import label_new_articles
+from pipeline.label import CycleLabeller
 from store import open_store
 from triage.story_groups import group_stories
 
@@ -23,7 +23,7 @@ def demo_store(tmp_path_factory):
     config = load_config(tmp / "config.toml", data_dir=tmp / "data")
     try:
         with open_store(config.data_dir) as store:
-            reports = run_fetch(config, store, list(config.feeds), label=label_new_articles)
+            reports = run_fetch(config, store, list(config.feeds), label=CycleLabeller())
     finally:
         httpd.shutdown()
     store = open_store(config.data_dir)
