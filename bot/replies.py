@@ -15,7 +15,8 @@ from digest.weeks import french_week_label, send_day_sentence
 from domain.fetch_errors import french_error
 from domain.regions import region_label
 from domain.themes import THEMES, theme_label
-from store import ActionLog, Delivery, FeedState, Subscriber
+from domain.feed_state import FeedState
+from store import ActionLog, Delivery, Subscriber
 from triage.story_groups import Story
 
 

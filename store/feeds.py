@@ -1,26 +1,16 @@
-"""Per-feed state: HTTP validators for conditional GET and the feed's health record."""
+"""Per-feed state kept in `feeds.json`: the record is `domain.feed_state.FeedState`
+(re-exported here for existing imports)."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 from tinydb import Query
 
+from domain.feed_state import FeedState
 from store.database import open_db, record_from_doc, storage_of
 
-
-@dataclass
-class FeedState:
-    name: str
-    etag: str | None = None
-    last_modified: str | None = None
-    last_checked: str | None = None      # ISO datetime of the last attempt
-    last_success: str | None = None
-    last_status: int | None = None       # HTTP status of the last attempt
-    last_error: str | None = None        # None after a success
-    consecutive_failures: int = 0
-    moved_to: str | None = None          # target of a permanent redirect, to update config
-    items_seen: int = 0                  # entries in the last successful parse
+__all__ = ["FeedState", "FeedStateStore"]
 
 
 class FeedStateStore:
