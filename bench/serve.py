@@ -350,7 +350,7 @@ def timed(fn, *args):
 
 def breakdown(config: Config, chat_id: int, week: str) -> list[tuple[str, str]]:
     """The store calls behind /apercu and /file, one by one, on a freshly opened store."""
-    from bot.moderator_handlers import queue
+    from pipeline.moderation import moderation_queue as queue
     from digest.build import build_week, personalise
     from digest.render import telegram_messages
     from digest.view import digest_view
@@ -439,16 +439,16 @@ def profile(label: str, fn) -> None:
 
 
 def profile_commands(config: Config, chat_id: int, week: str, which: set[str]) -> None:
-    from bot.moderator_handlers import queue
+    from pipeline.moderation import moderation_queue as queue
     from bot.storework import _locked
     from bot.subscriber_handlers import _preview
     tz = config.timezone
     store = open_store(config.data_dir)
     if "apercu" in which:
         profile("/apercu's store call (_preview, cold store)",
-                lambda: _locked(store, _preview, (chat_id, week, tz), {}))
+                lambda: _locked(store, _preview, (config, chat_id, week), {}))
         profile("/apercu's store call (_preview, warm store)",
-                lambda: _locked(store, _preview, (chat_id, week, tz), {}))
+                lambda: _locked(store, _preview, (config, chat_id, week), {}))
     if "file" in which:
         profile("/file's store call (queue, warm store)", lambda: _locked(store, queue, (week, tz), {}))
     store.close()
