@@ -76,3 +76,24 @@ def test_separer_takes_short_ids_and_works_on_merged_stories(bot_config, start_b
     assert len(find_story(store, "forum").articles) == 3 - 1
     [text] = as_moderator(bot, "/annuler")
     assert text.startswith("⚠️ Rien à annuler")
+
+
+def test_issue_scenario_a_merged_single_article_can_be_split_back(bot_config, start_bot, fake):
+    """/fusionner A B with B a one-article story (id 's-' + article id, as triage names it),
+    then /separer of that article: it is a story of its own again."""
+    config = bot_config()
+    alone = article(21, "Semaine de l'apprentissage en Bretagne", theme="apprenticeship", day=18)
+    alone.story = f"s-{alone.id}"
+    store = week_store(config.data_dir)
+    with store.writing():
+        store.articles.add([alone])
+    bot = start_bot(config, store)
+    as_moderator(bot, f"/fusionner forum {alone.id[:6]}")
+    msg = bot.last_message(MODERATOR)
+    bot.tap(MODERATOR, msg["message_id"], f"mf:s-forum:s-{alone.id}", user_id=MODERATOR)
+    assert len(find_story(store, "forum").articles) == 3
+    [text] = as_moderator(bot, f"/fusionner {alone.id[:6]} forum")
+    assert "a été fusionnée dans" in text
+    [text] = as_moderator(bot, f"/separer {alone.id[:5]}")
+    assert "séparé" in text
+    assert find_story(store, alone.id).id == f"s-{alone.id}" and len(find_story(store, "forum").articles) == 2
