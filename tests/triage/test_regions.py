@@ -248,3 +248,12 @@ def test_build_script_writes_compact_files(tmp_path):
     assert not rows["L'Hôpital"].common_word and rows["L'Hôpital"].common_bare
     assert not rows["Bourg-Neuf"].common_word
     assert gzip.decompress((out / "communes.tsv.gz").read_bytes()).startswith(b"# name")
+
+
+def test_a_town_given_as_an_example_does_not_make_a_national_article_local():
+    from triage.places import detect_regions
+    text = ("Le ministère de la Santé lance une campagne nationale de recrutement d'aides-soignants "
+            "dans toute la France. À Lyon, par exemple, un Ehpad recrute dix soignants.")
+    assert detect_regions("Une campagne nationale pour les métiers du soin", text) == ["FR"]
+    assert detect_regions("Un Ehpad de Lyon recrute dix soignants",
+                          "L'Ehpad des Tilleuls, à Lyon, recrute dix soignants.") == ["FR-ARA"]

@@ -1,5 +1,6 @@
 """What the words around a place name say about it: a local institution ("CHU de Caen"),
-a street ("rue de Metz"), or the rest of another name ("Élisabeth Borne")."""
+a street ("rue de Metz"), the rest of another name ("Élisabeth Borne"), or an example
+given in passing ("à Lyon, par exemple")."""
 from __future__ import annotations
 
 from . import names
@@ -39,3 +40,24 @@ def inside_name(tokens: list[Token], i: int) -> bool:
     if tokens[i].norm in ("saint", "sainte"):
         return True
     return prev.cap and not prev.upper and not prev.loud
+
+
+_EXAMPLE_BEFORE = (("par", "exemple"), ("comme",), ("notamment",), ("tel", "que"), ("telle", "que"),
+                   ("ainsi",), ("entre", "autres"))
+_EXAMPLE_AFTER = (("par", "exemple"), ("entre", "autres"), ("notamment",))
+
+
+def example_around(tokens: list[Token], i: int, last: int) -> bool:
+    """The place is an example given in passing: "comme à Lyon", "notamment à Caen",
+    "à Lyon, par exemple": a nationwide article does not become local through it."""
+    j = i - 1
+    while j >= 0 and i - j <= 2 and tokens[j].norm in ("a", "au", "aux", "en", "dans", "de", "du"):
+        j -= 1
+    for cue in _EXAMPLE_BEFORE:
+        start = j - len(cue) + 1
+        if start >= 0 and tuple(t.norm for t in tokens[start:j + 1]) == cue:
+            return True
+    for cue in _EXAMPLE_AFTER:
+        if tuple(t.norm for t in tokens[last:last + len(cue)]) == cue:
+            return True
+    return False

@@ -26,6 +26,7 @@ KIND_WEIGHT = {REGION: 3.0, ACRONYM: 2.5, FORMER: 2.0, DEPT: 2.5, DEMONYM: 0.8}
 GROUP_WEIGHT = 1.0          # "Antilles": each region of the group
 ZONE_FACTOR = {TITLE: 3.0, LEAD: 2.0, BODY: 1.0}
 INSTITUTION_FACTOR = 1.5    # "CHU de Caen", "ARS Normandie"
+EXAMPLE_FACTOR = 0.3        # "comme à Lyon", "à Caen, par exemple": a town given as an example
 CAPITAL_FACTOR = 0.4        # national events and bodies sit in Paris: it must be prominent
 CODE_WEIGHT = 2.5           # "Saint-Lô (50)"; "(15)" after a lower-case word is no code
 HOST_WEIGHT = 1.5           # "normandie.ars.sante.fr"
@@ -227,6 +228,9 @@ class Scorer:
                 weight *= INSTITUTION_FACTOR
             if best.dept == CAPITAL_DEPT:
                 weight *= CAPITAL_FACTOR
+            if context.example_around(tokens, i, match.last):
+                weight *= EXAMPLE_FACTOR
+                key = "example:" + key
             self.add(best.region, key, weight, best.dept)
 
     def _support(self, commune: Entry, code: str | None) -> int:
