@@ -78,6 +78,9 @@ _STAMP_BEFORE = re.compile(
     r"|\bn\s*°?\s*\d+\s+du\s*"
     r"|\b(?:depeche|article|communique|newsletter|bulletin|numero|dossier de presse)\s+du\s*"
     r"|\bpar\b[^.\n]{2,40}[-|•,]\s*(?:le\s*)?)$")
+_PUBLISHED_WORK_BEFORE = re.compile(
+    r"\b(?:rapport|etude|enquete|barometre|bilan|decret|arrete|texte|note|avis|livre blanc|"
+    r"resultats?|chiffres|observatoire|circulaire|instruction)s?\b[^.\n]{0,30}$")
 _DEADLINE_BEFORE = re.compile(
     r"(?:jusqu'(?:au|a|en)?|\bavant\b(?: le| ce| cette)?|\bau plus tard(?: le| ce)?|\bdate limite\b[^.\n]{0,25}|"
     r"\bd'ici\b(?: le| au| a| la fin)?|\blimite\b[^.\n]{0,20}|\bclotur\w*[^.\n]{0,20}|\bdeadline\b[^.\n]{0,10}|"
@@ -167,7 +170,8 @@ class _Mention(NamedTuple):
     sent: int              # sentence index
     pos: int               # approximate character position in the article (title = 0)
     status: str            # "ok", "stamp", "standalone", "deadline", "law", "other",
-                           # "follow" (end of a range / later day of a list), "earlier" (previous edition)
+                           # "follow" (end of a range / later day of a list), "earlier" (previous edition),
+                           # "published" (a report or text published that day)
 
 
 class _Sentence(NamedTuple):
@@ -250,7 +254,10 @@ def _sentences(title: str, text: str) -> list[_Sentence]:
 def _context_status(f: str, start: int, end: int, line_text: str) -> str:
     before = f[max(0, start - 60):start]
     after = f[end:end + 40]
-    if _STAMP_BEFORE.search(before) or _SEP_AFTER.match(after):
+    stamp = _STAMP_BEFORE.search(before)
+    if stamp and _PUBLISHED_WORK_BEFORE.search(before[:stamp.start() + 1]):
+        return "published"   # "le rapport, publié le 12 mars": the act itself, not the page's stamp
+    if stamp or _SEP_AFTER.match(after):
         return "stamp"
     if _BYLINE_AFTER.match(after) and (re.search(r"[,|•\-]\s*par\b", after[:12]) or not before.strip()):
         return "stamp"

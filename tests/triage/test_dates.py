@@ -287,3 +287,13 @@ REF = dt.date(2024, 12, 1)
 ])
 def test_parse_french_date(s, expected):
     assert parse_french_date(s, REF) == expected
+
+
+def test_a_report_published_on_a_day_is_not_a_page_stamp():
+    from triage.dates import date_candidates
+    text = "Le rapport de la Fédération, publié le 12 mars 2025, montre que les hôpitaux manquent de soignants."
+    statuses = {d.isoformat(): [k for k in f if k.startswith("status:")] for d, f in date_candidates("Étude", text, None)}
+    assert statuses["2025-03-12"] == ["status:published"]
+    stamp = "Publié le 12 mars 2025\nLa Fédération présente son étude sur les soignants."
+    statuses = {d.isoformat(): [k for k in f if k.startswith("status:")] for d, f in date_candidates("Étude", stamp, None)}
+    assert statuses["2025-03-12"] == ["status:stamp"]
