@@ -112,7 +112,9 @@ _EVENT_RE = re.compile(
     r"conventions?|partenariats?|campagnes?|diffusee?s?|diffusion|demarre\w*|rentree|sessions?|"
     r"information collective|reunion d'information|hackathons?|tables? rondes?|debats?|"
     r"convie\w*|invite[es]?|festival|permanences?|prise de fonctions?|pris ses fonctions|"
-    r"pose de la premiere pierre|nuit de l|semaines? (?:des|du|de l)|expositions?)\b")
+    r"pose de la premiere pierre|nuit de l|semaines? (?:des|du|de l)|expositions?|"
+    r"ouvre|ouvrent|presente\w*|devoile\w*|s'est reuni\w*|se reuni\w*|reunissait|reunira|"
+    r"remis\w* (?:a|au|aux)|adopte\w* (?:en|par|lors)|vote\w* (?:en|par|lors))\b")
 _HOURS_RE = re.compile(r"\b(?:[01]?\d|2[0-3])\s*(?:h|heures?)(?:\s*[0-5]\d)?\b|\b(?:0?[6-9]|1\d|2[0-3]):[0-5]\d\b")
 _HOUR = r"(?:[01]?\d|2[0-3])\s*(?:h|heures?|:)\s*(?:[0-5]\d)?"
 _HOUR_RANGE_RE = re.compile(rf"\b{_HOUR}\s*(?:-|a|au|jusqu'a)\s*{_HOUR}(?!\d)")

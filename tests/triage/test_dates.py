@@ -297,3 +297,13 @@ def test_a_report_published_on_a_day_is_not_a_page_stamp():
     stamp = "Publié le 12 mars 2025\nLa Fédération présente son étude sur les soignants."
     statuses = {d.isoformat(): [k for k in f if k.startswith("status:")] for d, f in date_candidates("Étude", stamp, None)}
     assert statuses["2025-03-12"] == ["status:stamp"]
+
+
+def test_more_event_cues_reports_presented_and_openings():
+    from triage.dates import event_date
+    from triage.learned import load_model
+    model = load_model().dates
+    text = "La nouvelle maison des métiers du soin ouvre ce lundi 9 mars à Rennes pour accueillir les candidats."
+    assert event_date("Rennes : une maison des métiers du soin", text, "2026-03-06", model=model) == "2026-03-09"
+    text = "L'observatoire régional a présenté jeudi 5 mars 2026 son étude sur les métiers du grand âge."
+    assert event_date("Une étude sur les métiers du grand âge", text, None, model=model) == "2026-03-05"
