@@ -577,9 +577,9 @@ def _resolved(m: _Mention, sentences: list[_Sentence], refs: _Refs, today: Date)
     near_years = [y for j in (m.sent, m.sent - 1)
                   if 0 <= j < len(sentences) and sentences[j].line == s.line
                   for y in _stated_years(sentences[j].folded, today)]
-    if m.status == "standalone" and m.sent + 1 < len(sentences) \
-            and _HOURS_RE.search(sentences[m.sent + 1].folded):
-        m = m._replace(status="ok")  # event listing: date line followed by opening hours
+    if m.status == "standalone" and m.sent + 1 < len(sentences) and not sentences[m.sent + 1].in_title \
+            and (_HOURS_RE.search(sentences[m.sent + 1].folded) or sentences[m.sent + 1].event):
+        m = m._replace(status="ok")  # a dateline on its own line, the event (or its hours) on the next
     return m, _resolve(m, refs, s.tense, near_years, today)
 
 

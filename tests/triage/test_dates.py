@@ -307,3 +307,11 @@ def test_more_event_cues_reports_presented_and_openings():
     assert event_date("Rennes : une maison des métiers du soin", text, "2026-03-06", model=model) == "2026-03-09"
     text = "L'observatoire régional a présenté jeudi 5 mars 2026 son étude sur les métiers du grand âge."
     assert event_date("Une étude sur les métiers du grand âge", text, None, model=model) == "2026-03-05"
+
+
+def test_a_dateline_on_its_own_line_dates_the_event_on_the_next():
+    from triage.dates import event_date
+    from triage.learned import load_model
+    text = "CAEN\nMardi 4 mars 2025\nForum des métiers du soin au parc des expositions."
+    assert event_date("Forum des métiers du soin", text, None) == "2025-03-04"
+    assert event_date("Forum des métiers du soin", text, None, model=load_model().dates) == "2025-03-04"
