@@ -11,6 +11,8 @@ from pathlib import Path
 import orjson
 
 from digest.build import WeekDigest, personalise
+from digest.region_map import week_map
+from domain.regions import REGIONS
 from digest.render import render_template
 from digest.view import digest_view
 from store.storage import atomic_write_bytes
@@ -26,7 +28,9 @@ def write_archive(web_dir: Path, week: WeekDigest, base_url: str = "",
     now = now or dt.datetime.now(dt.timezone.utc)
     view = digest_view(personalise(week, None))
     page = web_dir / f"{week.week}.html"
-    atomic_write_bytes(page, render_template("archive_week.html.j2", v=view).encode("utf-8"))
+    region_codes = {name: code for code, (_, name) in REGIONS.items()}
+    atomic_write_bytes(page, render_template("archive_week.html.j2", v=view, map_svg=week_map(view.sections),
+                                             region_codes=region_codes).encode("utf-8"))
     manifest = _read_manifest(web_dir)
     manifest[week.week] = {"week": week.week, "title": view.title, "label": view.week_label.capitalize(),
                            "count": view.count, "file": page.name, "updated": now.isoformat(timespec="seconds"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from domain.regions import REGIONS
+from domain.regions import REGION_CODES, REGIONS
 
 TILE = 64
 GAP = 4
@@ -34,7 +34,8 @@ def shade(count: int, top: int) -> str:
     return SHADES[min(4, 1 + (count - 1) * 4 // top)]
 
 
-def region_map(counts: dict[str, int], link: str = "#region-{code}") -> Markup:
+def region_map(counts: dict[str, int], link: str = "#region-{code}", links: dict[str, str] | None = None) -> Markup:
+    """The SVG; each square links to `links[code]` when given, else to `link` formatted."""
     top = max(counts.values(), default=0)
     width, height = 6 * (TILE + GAP), int(6.3 * (TILE + GAP)) + 20
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
@@ -49,10 +50,28 @@ def region_map(counts: dict[str, int], link: str = "#region-{code}") -> Markup:
         ink = "#ffffff" if fill in SHADES[3:] else "#1f2937"
         name = REGIONS[code][1]
         label = f"{name} : {count} initiative{'s' if count > 1 else ''}"
-        parts.append(f'<a href="{escape(link.format(code=code))}"><title>{escape(label)}</title>'
+        href = (links or {}).get(code) or (link.format(code=code) if not links else "")
+        opening = f'<a href="{escape(href)}">' if href else "<g>"
+        closing = "</a>" if href else "</g>"
+        parts.append(f'{opening}<title>{escape(label)}</title>'
                      f'<rect x="{x}" y="{y}" width="{TILE}" height="{TILE}" rx="6" fill="{fill}" stroke="#0f3d5e"/>'
                      f'<text x="{x + TILE // 2}" y="{y + 26}" text-anchor="middle" font-size="14" fill="{ink}">'
                      f'{escape(SHORT[code])}</text><text x="{x + TILE // 2}" y="{y + 48}" text-anchor="middle" '
-                     f'font-size="16" font-weight="bold" fill="{ink}">{count}</text></a>')
+                     f'font-size="16" font-weight="bold" fill="{ink}">{count}</text>{closing}')
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def week_map(sections) -> Markup:
+    """The map of a week's page: (theme, groups) sections of `DigestView`, each region's
+    square linking to its first group on the page (`#<theme>-<region code>`)."""
+    code_of = {name: code for code, (_, name) in REGIONS.items()}
+    counts: dict[str, int] = {}
+    first: dict[str, str] = {}
+    for section in sections:
+        for group in section.groups:
+            code = code_of.get(group.label)
+            if code in REGION_CODES:
+                counts[code] = counts.get(code, 0) + len(group.stories)
+                first.setdefault(code, f"#{section.theme}-{code}")
+    return region_map(counts, link="{code}", links=first)

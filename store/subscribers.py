@@ -76,27 +76,28 @@ class SubscriberStore:
         return _from_doc(doc) if doc else None
 
     def find_secret(self, kind: str, token: str) -> Subscriber | None:
-        """The subscriber whose `kind` field equals `token`, compared in constant time.
-
-        Every stored value is compared (no early exit), so the time taken does not tell
-        how much of a guess matched."""
+        """The subscriber whose `kind` field equals `token`, compared in constant time:
+        the time taken does not tell how much of a guess matched (see `find_secrets`)."""
         return self.find_secrets(kind, [token])[0]
 
     def find_secrets(self, kind: str, tokens: list[str]) -> list[Subscriber | None]:
         """`find_secret` for many tokens in one pass over the stored documents (read in
-        place, not copied)."""
-        given = [t.encode("utf-8") for t in tokens]
-        found: list[dict | None] = [None] * len(tokens)
+        place, not copied). Stored tokens are indexed by their SHA-256, so a guess is
+        located by a hash no attacker can steer toward a partial match, then compared in
+        constant time."""
         docs = (self.db.storage.read() or {}).get("subscribers", {})
+        index = {}
         for doc in docs.values():
             stored = doc.get(kind)
-            if not isinstance(stored, str) or not stored:
-                continue
-            stored_bytes = stored.encode("utf-8")
-            for i, candidate in enumerate(given):
-                if hmac.compare_digest(stored_bytes, candidate):
-                    found[i] = doc
-        return [_from_doc(doc) if doc is not None else None for doc in found]
+            if isinstance(stored, str) and stored:
+                index[hashlib.sha256(stored.encode("utf-8")).digest()] = doc
+        found: list[Subscriber | None] = []
+        for token in tokens:
+            given = token.encode("utf-8")
+            doc = index.get(hashlib.sha256(given).digest())
+            match = doc is not None and hmac.compare_digest(doc[kind].encode("utf-8"), given)
+            found.append(_from_doc(doc) if match else None)
+        return found
 
     def all(self, active_only: bool = False) -> list[Subscriber]:
         subs = [_from_doc(d) for d in self.table.all()]

@@ -15,7 +15,7 @@ from digest.view import digest_view
 from domain.regions import NATIONWIDE, REGION_CODES, region_label
 from pipeline.health import health
 from web.keys import CACHE, CONFIG, PREFIX, STORE
-from web.map import region_map
+from digest.region_map import region_map
 from web.render import SECURITY_HEADERS, page
 
 WEEK_FILE = re.compile(r"^\d{4}-W\d{2}\.html$")

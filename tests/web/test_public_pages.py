@@ -39,6 +39,8 @@ def test_archive_home_and_health(tmp_path):
         assert index.status_code == 200 and f'href="{WEEK}.html"' in index.text
         page = client.get(f"/archives/{WEEK}.html")
         assert page.status_code == 200 and "Forum des métiers du soin à Caen" in page.text
+        assert "<svg" in page.text and 'href="#event-FR-NOR"' in page.text and 'id="event-FR-NOR"' in page.text
+        assert "Grand Est : 1 initiative" in page.text and "Corse : 0 initiative" in page.text
         assert client.get("/archives/feed.atom").headers["content-type"].startswith("application/atom+xml")
         assert client.get("/archives/../config.toml").status_code == 404
         assert client.get("/archives/2026-W99.html").status_code == 404
