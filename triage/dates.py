@@ -636,12 +636,14 @@ def date_candidates(title: str, text: str, published: str | None, url: str = "",
     title_event = any(s.event for s in sentences if s.in_title)
     by_date: dict[Date, dict[str, float]] = {}
     for m in mentions:
+        dateline = m.status == "standalone"
         m, d = _resolved(m, sentences, refs, today)
         if d is None:
             continue
         s = sentences[m.sent]
-        near_event = any(0 <= j < len(sentences) and sentences[j].event and sentences[j].line == s.line
-                         for j in (m.sent - 1, m.sent + 1))
+        dateline = dateline and m.status == "ok"    # its event (or hours) on the next line
+        near_event = dateline or any(0 <= j < len(sentences) and sentences[j].event and sentences[j].line == s.line
+                                     for j in (m.sent - 1, m.sent + 1))
         f = {"kind:" + m.kind: 1.0, "status:" + m.status: 1.0, "tense:" + (s.tense or "none"): 1.0,
              "this": float(m.this), "direction": float(bool(m.direction)), "event": float(s.event),
              "near_event": float(near_event), "time": float(s.time), "title": float(s.in_title),
