@@ -5,7 +5,6 @@ worker thread and format the reply with `bot/replies.py`."""
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 
 from telegram import Update
@@ -13,7 +12,7 @@ from telegram.ext import ContextTypes
 
 from bot import replies
 from bot.access import moderator_only, who
-from bot.editing import edit_markup, edit_text
+from bot.editing import edit_text
 from bot.keyboards import merge_confirmation, queue_keyboard, rescue_keyboard, send_confirmation, theme_chooser
 from bot.storework import call, config_of, now
 from digest.weeks import current_week, parse_week, previous_week
