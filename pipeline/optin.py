@@ -178,7 +178,7 @@ def resubscribe_token(store: Store, token: str) -> Subscriber | None:
     return subscriber
 
 
-# Staff and the bot ------------------------------------------------------------------
+# Staff (the bot's two-channel rules are in pipeline/linked.py) ------------------------
 def find_subscriber(store: Store, ref: str) -> Subscriber | None:
     """A subscriber by id (`em-…`, `tg-…`), e-mail address or Telegram chat id."""
     ref = (ref or "").strip()
@@ -198,48 +198,6 @@ def remove_subscriber(store: Store, ref: str) -> Subscriber | None:
         if subscriber is not None:
             store.subscribers.remove(subscriber.id)
     return subscriber
-
-
-def linked_emails(store: Store, chat_id: int | str) -> list[Subscriber]:
-    """The e-mail subscriptions made from this Telegram chat's user (via /email)."""
-    chat = store.subscribers.get(telegram_id(chat_id))
-    if chat is None or chat.telegram_user is None:
-        return []
-    return [s for s in store.subscribers.all() if s.channel == "email" and s.telegram_user == chat.telegram_user]
-
-
-def unsubscribe_channels(store: Store, chat_id: int | str, channels: set[str]) -> list[Subscriber]:
-    """Stop the digest on the chosen channels ('telegram', 'email') of one person;
-    returns the subscriptions stopped."""
-    stopped = []
-    with store.writing():
-        targets = []
-        if "telegram" in channels:
-            targets.append(store.subscribers.get(telegram_id(chat_id)))
-        if "email" in channels:
-            targets.extend(linked_emails(store, chat_id))
-        for subscriber in targets:
-            if subscriber is not None and subscriber.active:
-                subscriber.active = False
-                store.subscribers.put(subscriber)
-                stopped.append(subscriber)
-    return stopped
-
-
-def share_filters(store: Store, chat_id: int | str) -> list[Subscriber]:
-    """Copy the chat's regions, themes and nationwide choice to its linked e-mail
-    subscriptions (one person, two channels, one set of filters); returns those updated."""
-    with store.writing():
-        chat = store.subscribers.get(telegram_id(chat_id))
-        if chat is None:
-            return []
-        linked = linked_emails(store, chat_id)
-        for subscriber in linked:
-            subscriber.regions, subscriber.themes = list(chat.regions), list(chat.themes)
-            subscriber.nationwide = chat.nationwide
-        if linked:
-            store.subscribers.put_many(linked)
-    return linked
 
 
 def staff_add_email(store: Store, address: str, regions: list[str], themes: list[str], nationwide: bool,

@@ -61,12 +61,12 @@ def build_app(config: Config, store: Store) -> web.Application:
     app.router.add_get(f"{p}/sante", archives.health_json)
     app.router.add_get(f"{p}/{{name}}", archives.old_week_link)
     if p:
-        app.router.add_get(p, lambda request: _redirect(f"{p}/"))
+        app.router.add_get(p, _to_prefix_root)
     return app
 
 
-async def _redirect(location: str):
-    raise web.HTTPMovedPermanently(location)
+async def _to_prefix_root(request: web.Request) -> web.StreamResponse:
+    raise web.HTTPMovedPermanently(f"{request.app[PREFIX]}/")
 
 
 @web.middleware
