@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 from triage.classify import classify  # noqa: E402
 from triage.learned.corpus import EVAL, load_rows, load_scorer, split_folds  # noqa: E402
 from triage.learned import RULES_ONLY, load_model  # noqa: E402
-from triage.learned.fit import FitOptions, fit_model, observed_features  # noqa: E402
+from triage.learned.fit import FitOptions, fit_model  # noqa: E402
 
 METRICS = ("relevance_p", "relevance_r", "relevance_f1", "theme_primary_acc", "theme_f1", "region_f1",
            "event_date_acc", "story_pair_p", "story_pair_r", "story_pair_f1", "story_bcubed_f1")
@@ -50,7 +50,6 @@ def score(scorer, gold_rows: list[dict], predictions: list[dict]) -> dict[str, f
 def cross_validate(rows: list[dict], k: int, seed: int, options: FitOptions | None) -> tuple[list[dict], float]:
     """Predictions for every row, each made by a model that never saw its fold."""
     folds = split_folds(rows, k, seed)
-    features = observed_features(rows) if options is not None else None
     predictions: list[dict] = []
     start = time.perf_counter()
     for n, fold in enumerate(folds):
@@ -59,7 +58,7 @@ def cross_validate(rows: list[dict], k: int, seed: int, options: FitOptions | No
         if options is None:
             model = RULES_ONLY
         else:
-            model = fit_model([rows[i] for i in train], options, [features[i] for i in train])
+            model = fit_model([rows[i] for i in train], options)
         fold_pred = classify([rows[i] for i in fold], model=model)
         for p in fold_pred:
             p["story"] = f"f{n}-{p['story']}"   # stories never span folds

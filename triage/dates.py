@@ -595,12 +595,8 @@ def event_date(title: str, text: str, published: str | None, url: str = "", *,
     """
     today = today or Date.today()
     if model is not None:
-        best_p, best_date = -1.0, None
-        for d, features in date_candidates(title, text, published, url, today=today):
-            p = model.probability(features)
-            if p > best_p:
-                best_p, best_date = p, d
-        return best_date.isoformat() if best_date and best_p >= model.threshold else None
+        best_date, best_p = scored_event_date(title, text, published, url, model, today=today)
+        return best_date if best_p >= model.threshold else None
     sentences, mentions, refs = _mentions(title, text, published, url, today)
     if not mentions:
         return None
@@ -620,6 +616,19 @@ def event_date(title: str, text: str, published: str | None, url: str = "", *,
     if best is None or best[0] < _THRESHOLD:
         return None
     return best[2].isoformat()
+
+
+def scored_event_date(title: str, text: str, published: str | None, url: str, model, *,
+                      today: Date | None = None) -> tuple[str | None, float]:
+    """The candidate date the learned `model` finds most likely the event's, and that
+    probability (0.0 when the article states no date): `event_date` keeps it above the
+    model's threshold; the theme models read the probability as "an event is dated"."""
+    best_p, best_date = 0.0, None
+    for d, features in date_candidates(title, text, published, url, today=today):
+        p = model.probability(features)
+        if best_date is None or p > best_p:
+            best_p, best_date = p, d
+    return (best_date.isoformat() if best_date else None), best_p
 
 
 def date_candidates(title: str, text: str, published: str | None, url: str = "", *,

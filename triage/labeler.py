@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from triage.dates import event_date
+from triage.dates import event_date, scored_event_date
 from triage.learned import TriageModel, load_model
 from triage.learned.article_features import article_features
 from triage.places import locate, main_town
@@ -37,18 +37,24 @@ class Observation:
     theme_scores: dict[str, float]
     event_date: str | None
     vocabulary: Vocabulary
+    event_p: float | None = None     # the date model's confidence in its best date, when it decided
 
     def features(self) -> dict[str, float]:
         return article_features(self.zones, self.relevance, self.theme_scores, self.event_date is not None,
-                                self.vocabulary)
+                                self.vocabulary, self.event_p)
 
 
 def observe(vocabulary: Vocabulary, title: str, text: str, published: str | None = None,
             url: str = "", today: dt.date | None = None, date_model=None) -> Observation:
     zones = Zones.of(title, text)
-    when = event_date(title, text, published, url, today=today, model=date_model)
+    event_p = None
+    if date_model is None:
+        when = event_date(title, text, published, url, today=today)
+    else:
+        when, event_p = scored_event_date(title, text, published, url, date_model, today=today)
+        when = when if event_p >= date_model.threshold else None
     return Observation(zones, score_relevance(zones, vocabulary),
-                       theme_scores(zones, vocabulary, when is not None), when, vocabulary)
+                       theme_scores(zones, vocabulary, when is not None), when, vocabulary, event_p)
 
 
 def label_article(vocabulary: Vocabulary, title: str, text: str, published: str | None = None,

@@ -54,7 +54,7 @@ def zone_theme_scores(zones: Zones, vocabulary: Vocabulary) -> Features:
 
 
 def article_features(zones: Zones, relevance, theme_scores: dict[str, float],
-                     has_event_date: bool, vocabulary: Vocabulary) -> Features:
+                     has_event_date: bool, vocabulary: Vocabulary, event_p: float | None = None) -> Features:
     """`relevance` is a `triage.relevance.RelevanceScore`, `theme_scores` the vocabulary's
     score per theme (`triage.themes.theme_scores`).  Word features share a unit norm, so
     that a long text does not outweigh the rule scores."""
@@ -68,6 +68,8 @@ def article_features(zones: Zones, relevance, theme_scores: dict[str, float],
         "r:short": 1.0 if relevance.text_chars < 600 else 0.0,
         "d:event_date": 1.0 if has_event_date else 0.0,
     }
+    if event_p is not None:
+        f["d:event_p"] = event_p
     top = max(theme_scores.values()) or 1.0
     for theme in THEME_CODES:
         score = theme_scores.get(theme, 0.0)

@@ -41,10 +41,12 @@ class FitOptions:
     date_c: float = 1.0
 
 
-def observed_features(rows: list[dict], today: dt.date | None = None) -> list[dict[str, float]]:
+def observed_features(rows: list[dict], today: dt.date | None = None, date_model=None) -> list[dict[str, float]]:
+    """The article features of `rows`, event dates read as labelling will read them
+    (with `date_model`, the learned date model, when there is one)."""
     vocabulary = load_vocabulary()
     return [observe(vocabulary, r.get("title") or "", r.get("text") or "", r.get("published"),
-                    r.get("url") or "", today).features() for r in rows]
+                    r.get("url") or "", today, date_model).features() for r in rows]
 
 
 NONE_WEIGHT = 0.5    # a date rightly left out counts half a date rightly found: a missed
@@ -128,11 +130,11 @@ def _multiclass(features, labels, c: float) -> Softmax:
     return Softmax(tuple(classes), weights, bias)
 
 
-def fit_model(rows: list[dict], options: FitOptions = FitOptions(),
-              features: list[dict[str, float]] | None = None) -> TriageModel:
-    """A model fitted on `rows` (gold labels); `features` may be given precomputed
-    (`observed_features(rows)`), as the cross-validation does once for all folds."""
-    features = _prune(observed_features(rows) if features is None else features)
+def fit_model(rows: list[dict], options: FitOptions = FitOptions()) -> TriageModel:
+    """A model fitted on `rows` (gold labels).  The date model comes first: the other
+    models read event dates as labelling will, through it."""
+    dates = fit_dates(rows, options.date_c) if options.dates else None
+    features = _prune(observed_features(rows, date_model=dates))
     relevance = _binary([rule_features(f) for f in features], [bool(r["relevant"]) for r in rows],
                         options.relevance_c, options.relevance_threshold)
     on_topic = [(f, r) for f, r in zip(features, rows) if r["relevant"] and r.get("themes")]
@@ -148,7 +150,6 @@ def fit_model(rows: list[dict], options: FitOptions = FitOptions(),
         story = fit_pairs(rows)
         if story is not None and options.story_threshold:
             story = Linear(story.weights, story.bias, options.story_threshold)
-    dates = fit_dates(rows, options.date_c) if options.dates else None
     regions = fit_regions(rows, options.region_c, options.region_threshold) if options.regions else None
     info = {"articles": len(rows), "relevant": len(on_topic), "options": options.__dict__}
     return TriageModel(relevance=relevance, primary=primary, themes=themes, story=story, dates=dates, regions=regions, info=info)
