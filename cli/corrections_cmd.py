@@ -1,4 +1,6 @@
-"""`run.py corrections`: moderators' corrections, exported to tune the triage vocabulary."""
+"""`run.py corrections`: moderators' corrections, exported to tune the triage vocabulary.
+
+An action a moderator undid with /annuler is kept, marked `undone` (jsonl: its time)."""
 from __future__ import annotations
 
 import json
@@ -24,7 +26,7 @@ def handle(args, config) -> int:
         for row in rows:
             sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
         return 0
-    print(table([(r["when"], r["who"], r["action"], r["target"], shorten(json.dumps(r["detail"].get("after", r["detail"]),
+    print(table([(r["when"], r["who"], r["action"] + (" (undone)" if r.get("undone") else ""), r["target"], shorten(json.dumps(r["detail"].get("after", r["detail"]),
                                                                                     ensure_ascii=False), 50),
                   shorten(r["articles"][0]["title"] if r["articles"] else "", 50)) for r in rows],
                 ("when", "who", "action", "story", "change", "first article")))

@@ -57,6 +57,9 @@ def test_horssujet_rescues_an_article(bot_config, start_bot, fake, capsys):
     [text] = bot.texts(MODERATOR, "/annuler", user_id=MODERATOR)                # and it can be undone
     assert text.startswith("↩️ Annulé : rendu pertinent")
     assert not [s for s in build_week(store, WEEK).stories if any(a.id == missed_id for a in s.articles)]
+    assert vigie(["--config", str(config.path), "corrections"]) == 0
+    out = capsys.readouterr().out
+    assert "relevant (undone)" in out and "undo" in out
 
 
 def test_labelling_stores_the_relevance_probability(tmp_path):
