@@ -81,6 +81,6 @@ async def unsubscribe(request: web.Request) -> web.Response:
     if "text/html" not in request.headers.get("Accept", ""):
         return web.Response(text="Vous êtes désabonné(e) de Vigie.", headers=SECURITY_HEADERS)
     prefix = request.app[PREFIX]
-    return page(request, "message.html.j2", heading="Vous êtes désabonné(e)",
+    return page(request, "message.html.j2", csrf_cookie=False, heading="Vous êtes désabonné(e)",
                 lines=["Vous ne recevrez plus la lettre de Vigie à cette adresse."],
                 action=None, fields=[], button="", manage=f"{prefix}/preferences?jeton={token}")

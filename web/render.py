@@ -30,8 +30,10 @@ def environment() -> Environment:
                        trim_blocks=True, lstrip_blocks=True)
 
 
-def page(request: web.Request, template: str, status: int = 200, **context) -> web.Response:
-    """Render a page; every page carries a CSRF token for the forms it may hold."""
+def page(request: web.Request, template: str, status: int = 200, csrf_cookie: bool = True,
+         **context) -> web.Response:
+    """Render a page; it carries a CSRF token (and its cookie, unless `csrf_cookie` is
+    False) for the forms it may hold."""
     token = csrf.token_for(request)
     prefix = request.app[PREFIX]
     html = environment().get_template(template).render(
@@ -39,7 +41,8 @@ def page(request: web.Request, template: str, status: int = 200, **context) -> w
         region_names={code: name for code, (_, name) in REGIONS.items()}, theme_names=THEMES, **context)
     response = web.Response(text=html, status=status, content_type="text/html", charset="utf-8",
                             headers={**SECURITY_HEADERS, "Cache-Control": "no-store"})
-    csrf.set_cookie(response, token, secure=_over_tls(request), path=prefix or "/")
+    if csrf_cookie:
+        csrf.set_cookie(response, token, secure=_over_tls(request), path=prefix or "/")
     return response
 
 

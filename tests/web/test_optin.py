@@ -156,6 +156,12 @@ def test_preferences_and_one_click_unsubscribe(site, smtp):
                             headers={"Content-Type": "application/x-www-form-urlencoded"})
         assert answer.status_code == 200 and "set-cookie" not in answer.headers
         assert not _stored(site).active
+    multipart = httpx.post(f"{site.url}/desabonnement?jeton={token}", files={"List-Unsubscribe": (None, "One-Click")})
+    assert multipart.status_code == 200        # RFC 8058 allows multipart/form-data too
+    as_browser = httpx.post(f"{site.url}/desabonnement?jeton={token}", data={"List-Unsubscribe": "One-Click"},
+                            headers={"Accept": "text/html"})
+    assert as_browser.status_code == 200 and "Vous êtes désabonné" in as_browser.text
+    assert "set-cookie" not in as_browser.headers
     assert httpx.post(f"{site.url}/desabonnement?jeton=inconnu", data={"List-Unsubscribe": "One-Click"}).status_code == 404
     assert httpx.post(f"{site.url}/desabonnement?jeton={token}", data={}).status_code == 400
 
