@@ -3,6 +3,8 @@ cost of storing new articles as the history grows.
 
     .venv/bin/python bench/ingest.py            # full size: 200 feeds x 50 entries, 50,000 history
     .venv/bin/python bench/ingest.py --quick    # smoke run: 20 feeds, 5,000 history
+    .venv/bin/python bench/ingest.py --vs-reader --reader-python /tmp/readervenv/bin/python
+                                                # cases A and B of issue 12, Vigie vs lemon24/reader
 
 1. End to end: 200 synthetic French RSS feeds served from a child process on 127.0.0.2 ...
    127.0.0.9, fetched, parsed and stored by `pipeline.fetch.run_fetch` from a real
@@ -350,7 +352,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--quick", action="store_true", help="tiny smoke run: 20 feeds, 5,000 history")
     parser.add_argument("--profile", action="store_true", help="profile the pipeline even when within aim")
+    parser.add_argument("--vs-reader", action="store_true",
+                        help="only run cases A and B side by side with lemon24/reader (see bench/vs_reader.py)")
+    parser.add_argument("--reader-python", default="/tmp/readervenv/bin/python", metavar="PYTHON",
+                        help="a Python that can import reader (default /tmp/readervenv/bin/python)")
+    parser.add_argument("--case", dest="cases", action="append", choices=("A", "B"),
+                        help="with --vs-reader: this case only (repeatable; default both)")
     args = parser.parse_args(argv)
+    args.cases = args.cases or ["A", "B"]
+    if args.vs_reader and "--rounds" not in (argv if argv is not None else sys.argv[1:]):
+        args.rounds = 1
     if args.quick:
         args.feeds, args.history = min(args.feeds, 20), min(args.history, 5_000)
         args.rounds, args.repeats = 1, min(args.repeats, 3)
@@ -363,6 +374,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     began = time.perf_counter()
     now = dt.datetime.now(dt.timezone.utc)
+    if args.vs_reader:
+        from bench import vs_reader
+        print("Vigie vs lemon24/reader")
+        print_table("Machine", machine_rows())
+        with tempfile.TemporaryDirectory(prefix="vigie-vs-reader-") as tmp:
+            return vs_reader.main(args, Path(tmp), now)
     print("Vigie ingestion benchmark")
     print_table("Machine", machine_rows() + [
         ("run", f"{args.feeds} feeds x {args.entries} entries, {args.rounds} round(s), "

@@ -16,6 +16,7 @@ import contextlib
 import ipaddress
 import multiprocessing
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Iterator, Mapping
@@ -38,13 +39,15 @@ def check_loopback(host: str) -> None:
         raise ValueError(f"{host} is not a loopback address: the bench serves on 127.0.0.0/8 only")
 
 
-def _handler_for(pages: Mapping[str, Page]) -> type[BaseHTTPRequestHandler]:
+def _handler_for(pages: Mapping[str, Page], latency: float = 0.0) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         disable_nagle_algorithm = True  # headers and body go out in two writes: no 40 ms stall
 
         def do_GET(self) -> None:  # noqa: N802 - http.server's naming
             path = urlsplit(self.path).path
+            if latency:
+                time.sleep(latency)   # a distant server: every answer starts this late
             page = pages.get(path)
             if page is None:
                 page = Page(ALLOW_ALL_ROBOTS, "text/plain") if path == "/robots.txt" \
@@ -67,12 +70,13 @@ def _handler_for(pages: Mapping[str, Page]) -> type[BaseHTTPRequestHandler]:
 
 
 class StaticServer:
-    """Serves `pages` (path -> Page) on `host`; /robots.txt allows everything unless given."""
+    """Serves `pages` (path -> Page) on `host`; /robots.txt allows everything unless given;
+    each answer waits `latency` seconds first."""
 
-    def __init__(self, pages: Mapping[str, Page], host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, pages: Mapping[str, Page], host: str = "127.0.0.1", port: int = 0, latency: float = 0.0):
         check_loopback(host)
         self.host = host
-        self.httpd = ThreadingHTTPServer((host, port), _handler_for(pages))
+        self.httpd = ThreadingHTTPServer((host, port), _handler_for(pages, latency))
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self._thread = threading.Thread(target=self.httpd.serve_forever,
@@ -94,8 +98,9 @@ class StaticServer:
         self.close()
 
 
-def _serve_until_stopped(sites: Mapping[str, Mapping[str, Page]], ports, stop, max_seconds: float) -> None:
-    servers = [StaticServer(pages, host) for host, pages in sites.items()]
+def _serve_until_stopped(sites: Mapping[str, Mapping[str, Page]], ports, stop, max_seconds: float,
+                         latency: float) -> None:
+    servers = [StaticServer(pages, host, latency=latency) for host, pages in sites.items()]
     try:
         ports.put({s.host: s.port for s in servers})
         stop.wait(max_seconds)
@@ -106,15 +111,16 @@ def _serve_until_stopped(sites: Mapping[str, Mapping[str, Page]], ports, stop, m
 
 @contextlib.contextmanager
 def serve_in_subprocess(sites: Mapping[str, Mapping[str, Page]],
-                        max_seconds: float = 900.0) -> Iterator[dict[str, int]]:
+                        max_seconds: float = 900.0, latency: float = 0.0) -> Iterator[dict[str, int]]:
     """Serve each host's pages from a child process (so serving costs the measured process
-    nothing); yields {host: port}. The child stops at the end of the block, or by itself
-    after `max_seconds`."""
+    nothing); yields {host: port}. Every answer waits `latency` seconds first. The child
+    stops at the end of the block, or by itself after `max_seconds`."""
     for host in sites:
         check_loopback(host)
     context = multiprocessing.get_context("fork")  # the pages are inherited, not pickled
     ports, stop = context.Queue(), context.Event()
-    child = context.Process(target=_serve_until_stopped, args=(sites, ports, stop, max_seconds), daemon=True)
+    child = context.Process(target=_serve_until_stopped, args=(sites, ports, stop, max_seconds, latency),
+                            daemon=True)
     child.start()
     try:
         yield ports.get(timeout=30)

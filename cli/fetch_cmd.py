@@ -3,11 +3,12 @@ and print a per-feed summary (new, on topic, unchanged or not modified, failed a
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from cli.output import shorten, table
-from pipeline.fetch import FeedReport, run_fetch, select_feeds
-from pipeline.label import CycleLabeller
-from store import open_store
+
+if TYPE_CHECKING:
+    from pipeline.fetch import FeedReport
 
 
 def register(sub, common) -> None:
@@ -60,6 +61,10 @@ def _outcome(report: FeedReport) -> tuple[str, str, str]:
 
 
 def handle(args, config) -> int:
+    # here, not at the top: `run.py fetch --help` needs none of the fetch machinery
+    from pipeline.fetch import run_fetch, select_feeds
+    from pipeline.label import CycleLabeller   # triage loads its models
+    from store import open_store
     try:
         feeds = select_feeds(config, args.feed)
     except KeyError as exc:

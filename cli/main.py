@@ -1,19 +1,39 @@
-"""Entry point: builds the argument parser from the command modules and dispatches."""
+"""Entry point: builds the argument parser from the command modules and dispatches.
+
+Only the module of the command given is imported (`run.py fetch` never loads the web
+front, the bot or the digest renderer); without a known command, all of them are, for
+the full help and argparse's own error messages.
+"""
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 
-from cli import (articles_cmd, classify_cmd, corrections_cmd, digest_cmd, feeds_cmd, fetch_cmd, serve_cmd,
-                 stories_cmd, subscribers_cmd)
 from config import ConfigError, load_config
 
-COMMANDS = (fetch_cmd, feeds_cmd, articles_cmd, stories_cmd, classify_cmd, digest_cmd, subscribers_cmd, serve_cmd,
-            corrections_cmd)
+# command name -> module under cli/, in the order of `run.py --help`
+COMMANDS = {"fetch": "fetch_cmd", "feeds": "feeds_cmd", "articles": "articles_cmd", "stories": "stories_cmd",
+            "classify": "classify_cmd", "digest": "digest_cmd", "subscribers": "subscribers_cmd",
+            "serve": "serve_cmd", "corrections": "corrections_cmd"}
+_OPTIONS_WITH_VALUE = ("--config", "--data-dir")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def command_named(argv: list[str]) -> str | None:
+    """The command in `argv` (the first word that is not an option nor an option's value),
+    if it is one of COMMANDS."""
+    words = iter(argv)
+    for word in words:
+        if word in _OPTIONS_WITH_VALUE:
+            next(words, None)
+        elif not word.startswith("-"):
+            return word if word in COMMANDS else None
+    return None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or of the command `only` alone."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS,
                         help="configuration file (default: config.toml)")
@@ -24,13 +44,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="run.py", parents=[common],
                                      description="Vigie: news watch on care-sector workforce initiatives.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in COMMANDS:
-        module.register(sub, common)
+    for name, module in COMMANDS.items():
+        if only is None or name == only:
+            importlib.import_module(f"cli.{module}").register(sub, common)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(command_named(sys.argv[1:] if argv is None else argv))
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")

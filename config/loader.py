@@ -13,8 +13,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import soupsieve
-
 from config.schema import (Config, DigestSettings, EmailSettings, FeedConfig, FetchSettings, Selectors,
                            StoreSettings, TelegramSettings, WebSettings)
 from domain.regions import VALID_CODES
@@ -45,8 +43,10 @@ _BOUNDS: dict[tuple[str, str], tuple[float, float, bool]] = {
     ("fetch", "per_host_delay"): (0, 3600, False),
     ("fetch", "retries"): (0, 10, False),
     ("fetch", "backoff"): (0, 600, False),
+    ("fetch", "retry_window"): (0, 3600, False),
     ("fetch", "max_retry_after"): (0, 86400, False),
     ("fetch", "max_entries_per_feed"): (1, 100_000, False),
+    ("fetch", "parse_workers"): (0, 64, False),
     ("fetch", "max_pages_per_source"): (0, 10_000, False),
     ("store", "retention_days"): (1, 36500, False),
     ("telegram", "max_retries"): (0, 100, False),
@@ -368,6 +368,7 @@ def _selectors(value: Any, kind: str, bad) -> Selectors | None:
         if not isinstance(css, str):
             bad("selectors", f"selector {key!r} must be a string")
         if css:
+            import soupsieve   # here, not at the top: only a config with selectors needs it
             try:
                 soupsieve.compile(css)
             except Exception as exc:  # soupsieve raises SelectorSyntaxError and friends

@@ -37,11 +37,13 @@ class FetchSettings:
     max_redirects: int = 5
     concurrency: int = 8               # hosts fetched in parallel
     per_host_delay: float = 1.0        # seconds between two requests to one host
-    retries: int = 2                   # extra attempts on timeouts and 5xx
+    retries: int = 2                   # extra attempts on timeouts and 5xx, deferred to the cycle's end
     backoff: float = 1.0               # first retry delay, doubled each time
+    retry_window: float = 2.0          # the cycle's end waits at most this long for deferred retries
     max_retry_after: float = 120.0     # longest Retry-After we wait for
     respect_robots: bool = True
     max_entries_per_feed: int = 200
+    parse_workers: int = 1             # processes parsing feeds beside the fetch (0: a thread of it)
     max_pages_per_source: int = 30     # article pages fetched per HTML source and run
     source_timeout: float = 300.0      # deadline of one source (feed, listing and its pages)
     cycle_timeout: float = 1800.0      # deadline of a whole fetch cycle

@@ -4,6 +4,9 @@ A source's new articles and its feed state are committed in one short locked wri
 soon as it finishes (sources finishing meanwhile are committed together in the next
 write), so a slow source delays nobody and a process killed mid-cycle keeps every source
 already committed.
+
+robots.txt answers are kept across cycles in the data dir (`robots.json`, see
+scrapers/robots.py): loaded when the cycle starts, written back (atomically) when it ends.
 """
 from __future__ import annotations
 
@@ -15,7 +18,9 @@ from typing import Callable
 from config.schema import Config, FeedConfig
 from domain.article import Article
 from scrapers.collect import SourceResult, collect_all
+from scrapers.robots import RobotsCache
 from store import Store, open_store
+from store.robots import read_robots_file, write_robots_file
 
 
 @dataclass
@@ -28,6 +33,7 @@ class FeedReport:
     warnings: tuple[str, ...] = ()
     relevant: int = 0         # new articles triage found on topic
     not_modified: bool = False  # the server answered 304: nothing new, nothing parsed
+    attempts: int = 1         # requests of the source this cycle (deferred retries included)
 
 
 def select_feeds(config: Config, names: list[str] | None) -> list[FeedConfig]:
@@ -88,9 +94,14 @@ def run_fetch(config: Config, store: Store, feeds: list[FeedConfig],
                     if on_report is not None:
                         on_report(_report(done, added))
 
-        return await collect_all(feeds, states, config.fetch, known.__contains__, now=now, on_done=finished)
+        return await collect_all(feeds, states, config.fetch, known.__contains__, now=now, on_done=finished,
+                                 robots=robots)
 
+    robots = RobotsCache.from_dict(read_robots_file(store.data_dir))
     results = asyncio.run(cycle())
+    if robots.changed:   # another process may have written the file meanwhile: keep its entries too
+        merged = robots.merged_with(RobotsCache.from_dict(read_robots_file(store.data_dir)))
+        write_robots_file(store.data_dir, merged.to_dict())
     return [_report(r, added) for r in results]
 
 
@@ -103,4 +114,4 @@ def _report(result: SourceResult, added: set[str]) -> FeedReport:
     relevant = sum(1 for a in result.articles if a.id in added and a.relevant)
     return FeedReport(name=result.feed.name, outcome=outcome, new=new, found=result.items_found,
                       reason=result.error, warnings=tuple(result.warnings), relevant=relevant,
-                      not_modified=result.not_modified and not result.failed)
+                      not_modified=result.not_modified and not result.failed, attempts=result.attempts)

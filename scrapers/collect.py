@@ -6,6 +6,13 @@ fetched, so an HTML article page is fetched once in its life. Each source has a 
 (`[fetch] source_timeout`, and the cycle's `cycle_timeout`); `on_done` is called (and
 awaited) as each source finishes, so its articles can be stored without waiting for the
 slowest source. Article links that point at internal addresses are refused and dropped.
+
+Retries of a failing source are deferred (`collect_all`): a source whose request failed
+in a way worth retrying (timeout, 5xx, broken connection, Retry-After) does not wait for
+its backoff while holding the cycle open; it is retried once the other sources are done
+and its backoff (or the server's Retry-After) has elapsed. The end of the cycle waits at
+most `[fetch] retry_window` seconds for such retries: a retry due later is left to the
+next cycle, and the source's report says which happened.
 """
 from __future__ import annotations
 
@@ -21,14 +28,15 @@ import httpx
 from config.schema import FeedConfig, FetchSettings
 from domain.article import Article
 from scrapers.addresses import Origin
-from scrapers.article_page import extract_article
 from scrapers.feed_parser import ParseError, parse_feed
 from scrapers.fetcher import Fetcher, FetchError
-from scrapers.html_listing import parse_listing
+from scrapers.parse_pool import ParsePool
+from scrapers.robots import RobotsCache
 from scrapers.sanitize import SUMMARY_MAX, TEXT_MAX, clean_title, clip, strip_invisible
 from scrapers.urls import article_id, canonical_url, host_of
 from store.feeds import FeedState
 
+POOL_MIN_FEEDS = 8   # fewer feeds in a cycle are parsed in the event loop: no process started for them
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 
 
@@ -44,6 +52,9 @@ class SourceResult:
     items_found: int = 0                   # entries in the feed / items on the listing
     selector_matches: int | None = None    # HTML sources: elements matched by `items`
     listing_read: bool = False             # HTML sources: the listing was parsed (partial results count)
+    retryable: bool = False                # failed in a way worth another attempt (timeout, 5xx, ...)
+    retry_after: float | None = None       # seconds the server asked to wait before that attempt
+    attempts: int = 1                      # requests of the source made in this cycle (retries included)
 
     @property
     def failed(self) -> bool:
@@ -65,28 +76,102 @@ def trusted_origins(feeds: list[FeedConfig], settings: FetchSettings) -> frozens
 
 async def collect_all(feeds: list[FeedConfig], states: dict[str, FeedState], settings: FetchSettings,
                       is_known: Callable[[str], bool], now: dt.datetime | None = None,
-                      on_done: Callable[[SourceResult], Awaitable[None] | None] | None = None) -> list[SourceResult]:
+                      on_done: Callable[[SourceResult], Awaitable[None] | None] | None = None,
+                      robots: RobotsCache | None = None) -> list[SourceResult]:
+    """Collect every source concurrently; `on_done` is called with each source's final
+    result (after its deferred retries, if any). `robots`: robots.txt answers known from
+    earlier cycles, filled with this cycle's."""
     now = now or dt.datetime.now(dt.timezone.utc)
     loop = asyncio.get_running_loop()
     cycle_end = loop.time() + settings.cycle_timeout
-    async with Fetcher(settings, trusted=trusted_origins(feeds, settings)) as fetcher:
-        async def one(feed: FeedConfig) -> SourceResult:
+    results: dict[str, SourceResult] = {}
+
+    feed_count = sum(1 for f in feeds if f.kind != "html")
+    workers = min(settings.parse_workers, feed_count) if feed_count >= POOL_MIN_FEEDS else 0
+    async with Fetcher(settings, trusted=trusted_origins(feeds, settings), robots=robots) as fetcher, \
+            ParsePool(workers) as pool:
+        parser = pool if workers else None   # a few feeds: parsed here, not worth starting a process
+        async def attempt(feed: FeedConfig) -> SourceResult:
             deadline = min(loop.time() + settings.source_timeout, cycle_end)
-            result = await collect_source(fetcher, feed, states.get(feed.name) or FeedState(feed.name),
-                                          settings, is_known, now, deadline=deadline)
+            return await collect_source(fetcher, feed, states.get(feed.name) or FeedState(feed.name),
+                                        settings, is_known, now, deadline=deadline, retry=False, parser=parser)
+
+        async def finish(result: SourceResult) -> None:
+            results[result.feed.name] = result
             if on_done:
                 outcome = on_done(result)
                 if inspect.isawaitable(outcome):
                     await outcome
-            return result
-        return list(await asyncio.gather(*(one(f) for f in feeds)))
+
+        deferred: list[tuple[SourceResult, float]] = []   # (failed result, loop time of the failure)
+
+        async def first(feed: FeedConfig) -> None:
+            result = await attempt(feed)
+            if result.retryable and _allowed_retries(result, settings) > 0:
+                deferred.append((result, loop.time()))
+            else:
+                await finish(result)
+
+        await asyncio.gather(*(first(f) for f in feeds))
+        window_end = min(loop.time() + settings.retry_window, cycle_end)
+
+        async def retry(result: SourceResult, failed_at: float) -> None:
+            failures = [result.error or ""]
+            while True:
+                allowed = _allowed_retries(result, settings)
+                wait = result.retry_after if result.retry_after is not None \
+                    else settings.backoff * 2 ** (len(failures) - 1)
+                due = failed_at + wait
+                if not result.retryable or len(failures) > allowed or due > window_end:
+                    break
+                await asyncio.sleep(max(0.0, due - loop.time()))
+                attempts = result.attempts + 1
+                result = await attempt(result.feed)
+                result.attempts = attempts
+                failed_at = loop.time()
+                if not result.failed:
+                    result.warnings.insert(0, f"failed first ({failures[0]}), then succeeded when retried "
+                                              f"at the end of the cycle (attempt {attempts})")
+                    await finish(result)
+                    return
+                failures.append(result.error or "")
+            _note_retries(result, failures, settings, left_for_next=result.retryable
+                          and len(failures) <= _allowed_retries(result, settings))
+            await finish(result)
+
+        await asyncio.gather(*(retry(r, t) for r, t in deferred))
+    return [results[f.name] for f in feeds]
+
+
+def _allowed_retries(result: SourceResult, settings: FetchSettings) -> int:
+    """Retries a failing source gets in one cycle: `retries`, and at least one when the
+    server named its own delay (Retry-After), as a request inside `Fetcher.get` does."""
+    return max(1, settings.retries) if result.retry_after is not None else settings.retries
+
+
+def _note_retries(result: SourceResult, failures: list[str], settings: FetchSettings,
+                  left_for_next: bool) -> None:
+    """Say in the source's error what retries were made and what is left for later."""
+    tries = len(failures)
+    said = (f"tried {tries} times, the retries at the end of the cycle" if tries > 1
+            else "tried once")
+    if left_for_next:
+        wait = (f"the server asks to wait {result.retry_after:.0f} s" if result.retry_after is not None
+                else "its backoff")
+        said += (f"; the next retry is left to the next cycle ({wait} would hold this one open "
+                 f"beyond retry_window = {settings.retry_window:g} s)")
+    result.error = f"{result.error} ({said})"
 
 
 async def collect_source(fetcher: Fetcher, feed: FeedConfig, state: FeedState, settings: FetchSettings,
                          is_known: Callable[[str], bool], now: dt.datetime,
-                         deadline: float | None = None) -> SourceResult:
+                         deadline: float | None = None, retry: bool = True,
+                         parser: ParsePool | None = None) -> SourceResult:
     """Collect one source; never raises. `deadline` (event-loop time) stops it: an HTML
-    source keeps the article pages read by then, anything else fails with the reason."""
+    source keeps the article pages read by then, anything else fails with the reason.
+    `retry=False`: the source's own request (feed or listing) is not retried here; a
+    failure worth retrying is marked `retryable` for the caller to retry later. `parser`:
+    where feeds are parsed (default: here, in the event loop)."""
     before = state
     state = dataclasses.replace(state, last_checked=now.isoformat())
     result = SourceResult(feed=feed, state=state)
@@ -94,10 +179,17 @@ async def collect_source(fetcher: Fetcher, feed: FeedConfig, state: FeedState, s
         async with asyncio.timeout_at(deadline):
             try:
                 if feed.kind == "html":
-                    await _collect_html(fetcher, feed, settings, is_known, now, result)
+                    await _collect_html(fetcher, feed, settings, is_known, now, result, retry)
                 else:
-                    await _collect_feed(fetcher, feed, settings, is_known, now, result)
-            except (FetchError, ParseError) as exc:
+                    await _collect_feed(fetcher, feed, settings, is_known, now, result, retry, parser)
+            except FetchError as exc:
+                result.error = str(exc)
+                result.http_status = exc.status or result.http_status
+                result.retryable, result.retry_after = exc.retryable and not retry, exc.retry_after
+                if exc.refused:
+                    result.error += (" (a source on an internal host needs allow_private = true in its "
+                                     "[[feeds]] entry, which trusts that host and port only)")
+            except ParseError as exc:
                 result.error = str(exc)
                 result.http_status = getattr(exc, "status", None) or result.http_status
                 if getattr(exc, "refused", False):
@@ -122,13 +214,18 @@ async def collect_source(fetcher: Fetcher, feed: FeedConfig, state: FeedState, s
     return result
 
 
-async def _collect_feed(fetcher, feed, settings, is_known, now, result: SourceResult) -> None:
+async def _collect_feed(fetcher, feed, settings, is_known, now, result: SourceResult, retry: bool,
+                        parser: ParsePool | None) -> None:
     response = await fetcher.get(feed.url, etag=result.state.etag,
-                                 last_modified=result.state.last_modified, accept=FEED_ACCEPT)
+                                 last_modified=result.state.last_modified, accept=FEED_ACCEPT, retry=retry)
     _note_response(response, result)
     if response.not_modified:
         return
-    parsed = parse_feed(response.body, response.content_type, response.url, settings.max_entries_per_feed)
+    if parser is not None:
+        parsed = await parser.parse(response.body, response.content_type, response.url,
+                                    settings.max_entries_per_feed)
+    else:
+        parsed = parse_feed(response.body, response.content_type, response.url, settings.max_entries_per_feed)
     if parsed.warning:
         result.warnings.append(parsed.warning)
     result.warnings.extend(parsed.skipped[:5])
@@ -155,9 +252,12 @@ async def _collect_feed(fetcher, feed, settings, is_known, now, result: SourceRe
             source=host_of(url), guid=entry.guid, region_hint=feed.region)))
 
 
-async def _collect_html(fetcher, feed, settings, is_known, now, result: SourceResult) -> None:
+async def _collect_html(fetcher, feed, settings, is_known, now, result: SourceResult, retry: bool) -> None:
+    # here, not at the top: bs4 and trafilatura cost a cycle without HTML sources nothing
+    from scrapers.article_page import extract_article
+    from scrapers.html_listing import parse_listing
     response = await fetcher.get(feed.url, etag=result.state.etag, last_modified=result.state.last_modified,
-                                 accept="text/html,application/xhtml+xml")
+                                 accept="text/html,application/xhtml+xml", retry=retry)
     _note_response(response, result)
     if response.not_modified:
         return

@@ -10,8 +10,6 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 
-import feedparser
-
 from scrapers.sanitize import SUMMARY_MAX, TEXT_MAX, clean_title, html_to_text
 from scrapers.urls import is_web_url
 
@@ -40,6 +38,7 @@ class ParsedFeed:
 
 
 def parse_feed(body: bytes, content_type: str, base_url: str, max_entries: int = 200) -> ParsedFeed:
+    import feedparser   # here, not at the top: only a cycle that parses a feed pays for it
     try:
         parsed = feedparser.parse(io.BytesIO(body), response_headers={
             "content-type": content_type or "application/xml",

@@ -1,9 +1,12 @@
 """Polite, bounded HTTP fetching with httpx.
 
 One request at a time per origin (scheme, host, port) with a delay between them, several in parallel,
-robots.txt honoured, conditional GET, body capped while streaming (after decompression,
-which we do ourselves so a gzip bomb stops at the cap), retries with backoff on timeouts
-and 5xx, and Retry-After honoured on 429/503. Every connection goes through the address
+robots.txt honoured (its answers kept per origin across cycles in a `RobotsCache`),
+conditional GET, body capped while streaming (after decompression, which we do ourselves
+so a gzip bomb stops at the cap), retries with backoff on timeouts and 5xx, and
+Retry-After honoured on 429/503. With `retry=False` a retryable failure is raised at once
+(`FetchError.retryable`, `FetchError.retry_after`) for the caller to retry later, rather
+than waiting here while the request's host lock is held. Every connection goes through the address
 policy (`scrapers.addresses`, via `scrapers.guarded_transport`): no internal address is
 fetched, on the first request or on any redirect hop. Every failure becomes a `FetchError`
 with a message a person can act on.
@@ -25,17 +28,18 @@ import httpx
 from config.schema import FetchSettings
 from scrapers.addresses import AddressPolicy, AddressRefused, Origin
 from scrapers.guarded_transport import GuardedTransport
-
-ROBOTS_MAX_BYTES = 512_000
+from scrapers.robots import RobotsCache, RobotsEntry, entry_for
 
 
 class FetchError(Exception):
-    def __init__(self, reason: str, status: int | None = None, retryable: bool = False, refused: bool = False):
+    def __init__(self, reason: str, status: int | None = None, retryable: bool = False, refused: bool = False,
+                 retry_after: float | None = None):
         super().__init__(reason)
         self.reason = reason
         self.status = status
-        self.retryable = retryable  # a transient network failure worth another attempt
+        self.retryable = retryable  # a transient failure (timeout, 5xx, ...) worth another attempt
         self.refused = refused      # the address is internal: refused before any connection
+        self.retry_after = retry_after  # seconds the server asked us to wait (Retry-After)
 
 
 @dataclass
@@ -64,10 +68,13 @@ class _HostState:
 class Fetcher:
     """Use as `async with Fetcher(settings) as fetcher: await fetcher.get(url)`."""
 
-    def __init__(self, settings: FetchSettings, trusted: frozenset[Origin] = frozenset()):
+    def __init__(self, settings: FetchSettings, trusted: frozenset[Origin] = frozenset(),
+                 robots: RobotsCache | None = None):
         """`trusted`: origins (host, port) of configured sources staff allowed on internal
-        addresses; every other host must resolve to public addresses only."""
+        addresses; every other host must resolve to public addresses only. `robots`: the
+        robots.txt answers known from earlier cycles (filled with the new ones)."""
         self.settings = settings
+        self.robots = robots if robots is not None else RobotsCache()
         self._transport = GuardedTransport(AddressPolicy(trusted=trusted))
         self._hosts: dict[str, _HostState] = {}
         self._slots = asyncio.Semaphore(settings.concurrency)
@@ -90,13 +97,15 @@ class Fetcher:
             await self._client.aclose()
 
     async def get(self, url: str, etag: str | None = None, last_modified: str | None = None,
-                  accept: str | None = None) -> Response:
-        """GET `url` politely; raises FetchError on any failure, returns 304 as not_modified."""
+                  accept: str | None = None, retry: bool = True) -> Response:
+        """GET `url` politely; raises FetchError on any failure, returns 304 as not_modified.
+        `retry=False`: no retry here; a retryable failure is raised at once."""
         try:
             httpx.URL(url)
         except httpx.InvalidURL as exc:  # e.g. 0177.0.0.1: not an address we could check
             raise FetchError(f"refused: invalid address ({_short(exc)})", refused=True) from None
-        state = self._hosts.setdefault(_origin_key(url), _HostState())
+        origin = _origin_key(url)
+        state = self._hosts.setdefault(origin, _HostState())
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
@@ -106,22 +115,22 @@ class Fetcher:
             headers["Accept"] = accept
         async with state.lock:
             if self.settings.respect_robots and not state.robots_checked:
-                state.robots = await self._load_robots(url, state)
+                await self._check_robots(url, origin, state)
                 state.robots_checked = True
             if state.robots_error is not None:
                 raise state.robots_error
             if state.robots is not None and not state.robots.can_fetch(self.settings.user_agent, url):
                 raise FetchError("blocked by robots.txt (the site asks robots not to fetch this page)")
-            return await self._get_with_retries(url, headers, state)
+            return await self._get_with_retries(url, headers, state, _retries_inside(self.settings, retry))
 
-    async def _get_with_retries(self, url: str, headers: dict, state: _HostState) -> Response:
+    async def _get_with_retries(self, url: str, headers: dict, state: _HostState, retries: int) -> Response:
         s = self.settings
         attempt = 0
         while True:
             try:
                 response = await self._once(url, headers, state)
             except FetchError as exc:
-                if exc.retryable and attempt < s.retries:
+                if exc.retryable and attempt < retries:
                     await asyncio.sleep(s.backoff * 2 ** attempt)
                     attempt += 1
                     continue
@@ -133,11 +142,14 @@ class Fetcher:
                     if wait > s.max_retry_after:
                         raise FetchError(f"HTTP {status}: server asks to retry after {wait:.0f} s "
                                          f"(more than max_retry_after = {s.max_retry_after:.0f} s)", status)
-                    if attempt < max(1, s.retries):
+                    if retries < 0:   # the caller retries later
+                        raise FetchError(f"HTTP {status}: server asks to retry after {wait:.0f} s", status,
+                                         retryable=True, retry_after=wait)
+                    if attempt < max(1, retries):
                         state.next_allowed = max(state.next_allowed, time.monotonic() + wait)
                         attempt += 1
                         continue
-            if status >= 500 and attempt < s.retries:
+            if status >= 500 and attempt < retries:
                 await asyncio.sleep(s.backoff * 2 ** attempt)
                 attempt += 1
                 continue
@@ -145,10 +157,12 @@ class Fetcher:
                 response.not_modified = True
                 return response
             if not 200 <= status < 300:
-                raise FetchError(f"HTTP {status} {_reason(status)}", status)
+                raise FetchError(f"HTTP {status} {_reason(status)}", status, retryable=status >= 500)
             return response
 
-    async def _once(self, url: str, headers: dict, state: _HostState) -> Response:
+    async def _once(self, url: str, headers: dict, state: _HostState, spaced: bool = True) -> Response:
+        """One request; `spaced=False` (robots.txt) lets the next request to the host
+        follow without the per-host delay."""
         s = self.settings
         delay = state.next_allowed - time.monotonic()
         if delay > 0:
@@ -181,7 +195,8 @@ class Fetcher:
             except httpx.HTTPError as exc:
                 raise FetchError(f"HTTP error: {_short(exc)}") from None
             finally:
-                state.next_allowed = max(state.next_allowed, time.monotonic() + s.per_host_delay)
+                if spaced:
+                    state.next_allowed = max(state.next_allowed, time.monotonic() + s.per_host_delay)
 
     async def _stream(self, url: str, headers: dict) -> Response:
         cap = self.settings.max_body_bytes
@@ -219,23 +234,38 @@ class Fetcher:
             result.body = b"".join(chunks)
             return result
 
-    async def _load_robots(self, url: str, state: _HostState) -> RobotFileParser | None:
-        parts = urlsplit(url)
-        robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
-        try:
-            response = await self._once(robots_url, {}, state)
-        except FetchError:
-            return None  # unreachable robots.txt: fetch the feed itself and let it fail or not
-        if response.status >= 500:  # RFC 9309 2.3.1.4: unreachable rules mean "disallow all"
-            state.robots_error = FetchError(
-                f"robots.txt answered HTTP {response.status}: the site's rules cannot be read, "
-                "so nothing is fetched from it this time (RFC 9309)", response.status)
-            return None
-        if response.status != 200:
-            return None  # 4xx: no rules, everything allowed
+    async def _check_robots(self, url: str, origin: str, state: _HostState) -> None:
+        """Set the origin's robots.txt rules (or its "disallow all") on `state`, from the
+        cache or from the site; a robots.txt that cannot be fetched allows the fetch."""
+        entry = self.robots.get(origin)
+        if entry is None:
+            parts = urlsplit(url)
+            try:
+                response = await self._once(f"{parts.scheme}://{parts.netloc}/robots.txt", {}, state,
+                                            spaced=False)   # the page asked for follows at once
+            except FetchError:
+                return  # unreachable robots.txt: fetch the feed itself and let it fail or not
+            entry = entry_for(response.status, response.body, response.headers.get("cache-control"),
+                              self.robots.clock())
+            self.robots.put(origin, entry)
+        _apply_robots(entry, state)
+
+
+def _apply_robots(entry: RobotsEntry, state: _HostState) -> None:
+    if entry.verdict == "disallow":   # RFC 9309 2.3.1.4: unreachable rules mean "disallow all"
+        state.robots_error = FetchError(
+            f"robots.txt answered HTTP {entry.status}: the site's rules cannot be read, "
+            "so nothing is fetched from it this time (RFC 9309)", entry.status)
+    elif entry.verdict == "rules":
         parser = RobotFileParser()
-        parser.parse(response.body[:ROBOTS_MAX_BYTES].decode("utf-8", "replace").splitlines())
-        return parser
+        parser.parse(entry.text.splitlines())
+        state.robots = parser
+    # "allow" (4xx): no rules, everything allowed
+
+
+def _retries_inside(settings: FetchSettings, retry: bool) -> int:
+    """Retries done inside one `get`: the settings' count, or -1 when the caller retries."""
+    return settings.retries if retry else -1
 
 
 def _origin_key(url: str) -> str:

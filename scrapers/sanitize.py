@@ -10,9 +10,6 @@ from __future__ import annotations
 import html
 import re
 
-import lxml.html
-from lxml import etree
-
 _DROP = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math", "head")
 _BLOCK = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
           "blockquote", "section", "article", "header", "footer", "pre", "dd", "dt", "figcaption"}
@@ -62,6 +59,8 @@ def html_to_text(fragment: str | None, max_chars: int | None = None) -> str:
 
 
 def _parse_text(fragment: str) -> str:
+    import lxml.html   # here, not at the top: `run.py --help` and the light commands never need lxml
+    from lxml import etree
     try:
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     except (etree.ParserError, ValueError):
