@@ -10,7 +10,7 @@ from telegram.ext import ContextTypes
 from bot import replies
 from bot.access import is_moderator
 from bot.editing import edit_markup, edit_text
-from bot.email_code import send_confirmation
+from delivery.email.code_message import send_confirmation
 from bot.keyboards import is_signup_flow, regions_keyboard, themes_keyboard, unsubscribe_keyboard
 from bot.storework import call, config_of, now
 from digest.weeks import current_week

@@ -5,6 +5,7 @@ import datetime as dt
 import re
 
 from cli.output import table
+from delivery.email.address import address_problem
 from domain.regions import VALID_CODES
 from domain.themes import THEME_CODES
 from pipeline.confirmation import send_confirmation
@@ -13,7 +14,6 @@ from pipeline.subscriptions import SubscriptionError
 from store import Subscriber, open_store
 from store.subscribers import new_token
 
-EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 
 def register(sub, common) -> None:
@@ -58,8 +58,9 @@ def handle_add(args, config) -> int:
             return 2
         channel, address = "telegram", args.telegram.strip()
     else:
-        if not EMAIL.match(args.email.strip()):
-            print(f"error: not an e-mail address: {args.email!r}")
+        problem = address_problem(args.email.strip())
+        if problem:
+            print(f"error: {problem}: {args.email!r}")
             return 2
         return _add_email(args, config, regions, themes)
     subscriber = Subscriber(id=Subscriber.make_id(channel, address), channel=channel, address=address,

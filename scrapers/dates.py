@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from triage.dates import parse_french_date
+from domain.french_dates import parse_french_date
 
 
 def parse_date_text(value: str | None) -> str | None:

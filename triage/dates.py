@@ -12,7 +12,8 @@ latest year where that day is a Thursday), and the remaining mentions are scored
 nearness to event words, times of day, "ce <weekday>" and position in the article.
 A year-less date with nothing to anchor it gives None.
 
-`parse_french_date()` parses one date string, e.g. the publication date of a web page.
+`parse_french_date()` (from `domain.french_dates`, which holds the date patterns shared
+with the scrapers) parses one date string, e.g. the publication date of a web page.
 """
 from __future__ import annotations
 
@@ -20,38 +21,21 @@ import datetime as _dt
 import re
 from typing import NamedTuple
 
+from domain.french_calendar import MONTH_NUMBERS, WEEKDAY_NUMBERS
+from domain.french_dates import (DAY as _DAY, DM_RE as _DM_RE, ISO_RE as _ISO_RE, MON as _MON,
+                                 NUM_RE as _NUM_RE, REL_RE as _REL_RE, RELATIVE, WD as _WD, YEAR as _YEAR,
+                                 YMD_SLASH_RE as _YMD_SLASH_RE, day_value as _day_value, mkdate as _mkdate,
+                                 parse_french_date, year4 as _year4)
 from triage.text import fold
 
 Date = _dt.date
 
 # --------------------------------------------------------------------------- vocabulary
 
-_MONTHS = {
-    "janvier": 1, "janv": 1, "jan": 1, "fevrier": 2, "fevr": 2, "fev": 2, "mars": 3,
-    "avril": 4, "avr": 4, "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "aout": 8,
-    "septembre": 9, "sept": 9, "sep": 9, "octobre": 10, "oct": 10, "novembre": 11,
-    "nov": 11, "decembre": 12, "dec": 12,
-}
-_WEEKDAYS = {"lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4,
-             "samedi": 5, "dimanche": 6}
-_RELATIVE = {"avant-hier": -2, "hier": -1, "aujourd'hui": 0, "ce matin": 0, "ce soir": 0,
-             "cet apres-midi": 0, "demain": 1, "apres-demain": 2}
+_MONTHS = MONTH_NUMBERS
+_WEEKDAYS = WEEKDAY_NUMBERS
+_RELATIVE = RELATIVE
 
-_MON = "(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + ")"
-_WD = "(?:" + "|".join(_WEEKDAYS) + ")"
-_DAY = r"(?:1\s?er|premier|[0-3]?\d)"
-_YEAR = r"(?:19|20)\d\d"
-
-# All patterns run on folded text (lower case, no accents, plain apostrophes/dashes).
-_ISO_RE = re.compile(rf"(?<![\d/])(?P<y>{_YEAR})-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?!\d)")
-_NUM_RE = re.compile(
-    r"(?<![\d/.\-])(?P<d>[0-3]?\d)(?P<sep>[/.\-])(?P<m>[01]?\d)(?P=sep)(?P<y>(?:19|20)\d\d|\d\d)"
-    r"(?!\d|[/.\-]\d)")
-_DM_RE = re.compile(
-    rf"(?<![\w/.,])(?:(?P<wd>{_WD})\s+)?(?P<d>{_DAY})"
-    rf"(?P<more>(?:\s*(?:-|,|&|/|et|au)\s*(?:le\s+)?(?:{_WD}\s+)?(?:1\s?er|[0-3]?\d)(?!\w)){{0,8}})"
-    rf"\s*(?P<mon>{_MON})(?![a-z])\.?(?:\s+(?P<y>{_YEAR})(?!\d))?")
-_YMD_SLASH_RE = re.compile(rf"(?<![\d/])(?P<y>{_YEAR})/(?P<m>[01]?\d)/(?P<d>[0-3]?\d)(?![\d/])")
 _WD_DAY_RE = re.compile(
     rf"\b(?P<wd>{_WD})\s+(?P<d>1\s?er|[0-3]?\d)(?![\w:,.]\d|\w|\s*(?:h\b|h\d|heures?\b|[/.:]\d))")
 _WD_ONLY_RE = re.compile(
@@ -61,9 +45,6 @@ _WD_ONLY_RE = re.compile(
 _WD_PREFIX_RE = re.compile(
     r"(?:\b(?P<pre>ce|cette|c'est|le|les|du|au|chaque|tous|toutes|de|d'|et|ou|ni|a|jusqu'au)|(?P<comma>,))\s*$")
 _TRIGGER_RE = re.compile(rf"\d|{_WD}|hier|demain|aujourd'hui|ce matin|ce soir|cet apres-midi")
-_REL_RE = re.compile(
-    r"(?<![\w'])(?P<rel>avant-hier|apres-demain|aujourd'hui|hier|demain|ce matin|ce soir|"
-    r"cet apres-midi)(?![\w'])")
 _YM_RE = re.compile(rf"(?<![\d/\-])(?P<y>{_YEAR})-(?P<m>0[1-9]|1[0-2])(?![\d\-])")
 _BARE_YEAR_RE = re.compile(rf"(?<![\d\-/.,°])(?P<y>{_YEAR})(?![\d\-/]|\s*-\s*\d)")
 _YEAR_EXCLUDED_BEFORE = re.compile(
@@ -188,23 +169,6 @@ class _Sentence(NamedTuple):
 
 
 # --------------------------------------------------------------------------- helpers
-
-def _mkdate(y: int | None, m: int | None, d: int | None) -> Date | None:
-    try:
-        return Date(int(y), int(m), int(d))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-
-
-def _day_value(s: str) -> int:
-    s = s.replace(" ", "")
-    return 1 if s in ("1er", "premier") else int(s)
-
-
-def _year4(y: str) -> int:
-    v = int(y)
-    return v if len(y) == 4 else 2000 + v if v < 70 else 1900 + v
-
 
 def _parse_iso(value: str | None) -> Date | None:
     if not value:
@@ -677,45 +641,3 @@ def date_candidates(title: str, text: str, published: str | None, url: str = "",
                 held[key] = max(held[key], f[key])
             held["rule"] = max(held["rule"], f["rule"])
     return list(by_date.items())
-
-
-def parse_french_date(s: str, reference: Date | None = None) -> Date | None:
-    """Parse one French date string ("Publié le 8 oct. 2024", "08/10/2024", "2024-10-08",
-    "mardi 8 octobre 2024 à 18h30", "hier"...).  A year-less "12 novembre" takes the most
-    recent occurrence not after `reference` (default: today).  Returns None if no date."""
-    f = fold(s or "")
-    found: list[tuple[int, Date]] = []
-    for rx in (_ISO_RE, _YMD_SLASH_RE):
-        m = rx.search(f)
-        d = _mkdate(m.group("y"), m.group("m"), m.group("d")) if m else None
-        if m and d:
-            found.append((m.start(), d))
-    for m in _NUM_RE.finditer(f):
-        d = _mkdate(_year4(m.group("y")), m.group("m"), m.group("d"))
-        if d and not (len(m.group("y")) == 2 and m.group("sep") != "/"):
-            found.append((m.start(), d))
-            break
-    ref = reference or Date.today()
-    for m in _DM_RE.finditer(f):
-        day = _day_value(m.group("d"))
-        month = _MONTHS[m.group("mon")]
-        if m.group("y"):
-            d = _mkdate(m.group("y"), month, day)
-        else:
-            d = _mkdate(ref.year, month, day)
-            if d and d > ref:
-                d = _mkdate(ref.year - 1, month, day)
-        if d:
-            found.append((m.start(), d))
-            break
-    m = _REL_RE.search(f)
-    if m:
-        found.append((m.start(), ref + _dt.timedelta(days=_RELATIVE[m.group("rel")])))
-    m = re.search(r"\bil y a (\d+)\s*(jours?|j|semaines?|heures?|h|minutes?|min)\b", f)
-    if m:
-        n, unit = int(m.group(1)), m.group(2)
-        days = n if unit.startswith("j") else 7 * n if unit.startswith("s") else 0
-        found.append((m.start(), ref - _dt.timedelta(days=days)))
-    if not found:
-        return None
-    return min(found, key=lambda pd: pd[0])[1]

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+from domain.french_calendar import MONTHS
 from domain.regions import REGIONS
 from triage.places import names as place_names
 from triage.places.context import inside_name, street_before
@@ -104,8 +105,7 @@ _ORDINAL_WORDS = {"premiere": 1, "deuxieme": 2, "seconde": 2, "troisieme": 3, "q
                   "cinquieme": 5, "sixieme": 6, "septieme": 7, "huitieme": 8, "neuvieme": 9,
                   "dixieme": 10}
 _ORDINAL_EDITION_RE = re.compile(r"\b(" + "|".join(_ORDINAL_WORDS) + r")\s+edition\b")
-_MONTH_NUMBERS = {m: n for n, m in enumerate(
-    "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre".split(), 1)}
+_MONTH_NUMBERS = {fold(m): n for n, m in enumerate(MONTHS, 1)}   # full names only: "8 avril"
 _DAY_MONTH_RE = re.compile(r"\b(1er|[0-3]?\d)\s+(" + "|".join(_MONTH_NUMBERS) + r")\b"
                            r"|\b([0-3]?\d)/([01]?\d)/(?:20)?\d\d\b")
 _YEAR_RE = re.compile(r"(?<!\d)(20[0-4]\d)(?!\d)")

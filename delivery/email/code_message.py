@@ -1,4 +1,6 @@
-"""The double opt-in e-mail: a short French text message carrying the confirmation code."""
+"""The Telegram double opt-in e-mail: a short French text message carrying the code the
+subscriber types as /confirmer in the bot (the web front confirms by link instead:
+`confirmation.py`)."""
 from __future__ import annotations
 
 import datetime as dt
