@@ -34,7 +34,7 @@ from scrapers.parse_pool import ParsePool
 from scrapers.robots import RobotsCache
 from scrapers.sanitize import SUMMARY_MAX, TEXT_MAX, clean_title, clip, strip_invisible
 from scrapers.urls import article_id, canonical_url, host_of
-from store.feeds import FeedState
+from domain.feed_state import FeedState
 
 POOL_MIN_FEEDS = 8   # fewer feeds in a cycle are parsed in the event loop: no process started for them
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
