@@ -118,16 +118,17 @@ def machine_rows() -> list[tuple[str, str]]:
 
 # Set-up -------------------------------------------------------------------------------------
 
-def write_config(folder: Path, smtp_port: int | None = None, bot_url: str | None = None) -> Config:
+def write_config(folder: Path, smtp_port: int | None = None, bot_url: str | None = None,
+                 connections: int = 1, in_flight: int = 1) -> Config:
     """config.toml in `folder` (data in folder/data) with e-mail and/or Telegram pointed at
     local servers; e-mail settings are always present (rendering needs the sender address)."""
     lines = ["[vigie]", 'data_dir = "data"', "",
              "[email]", 'host = "127.0.0.1"', f"port = {smtp_port or 1}", 'security = "none"',
              'from_address = "veille@vigie.example.org"', 'unsubscribe_mailto = "desabonnement@vigie.example.org"',
-             "timeout = 30", "", "[web]", 'base_url = "https://veille.example.org"', ""]
+             "timeout = 30", f"connections = {connections}", "", "[web]", 'base_url = "https://veille.example.org"', ""]
     if bot_url:
         lines += ["[telegram]", f'token_env = "{TOKEN_ENV}"', f'base_url = "{bot_url}/bot"',
-                  f'base_file_url = "{bot_url}/file/bot"', ""]  # Vigie's default send rate
+                  f'base_file_url = "{bot_url}/file/bot"', f"in_flight = {in_flight}", ""]  # default rate
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "config.toml"
     path.write_text("\n".join(lines), encoding="utf-8")
@@ -400,10 +401,12 @@ def bench_send_emails(config_dir: Path, articles: list[Article], subscribers: li
     return ok and not failed
 
 
-def bench_email_send_week(config_dir: Path, articles: list[Article], subscribers: list[Subscriber]) -> bool:
-    """2b: the full send_week for e-mail subscribers, then a rerun that must send nothing."""
+def bench_email_send_week(config_dir: Path, articles: list[Article], subscribers: list[Subscriber],
+                          connections: int = 1) -> bool:
+    """2b: the full send_week for e-mail subscribers over `connections` SMTP connections,
+    then a rerun that must send nothing."""
     with counting_smtp_sink() as sink:
-        config = write_config(config_dir, smtp_port=sink.port)
+        config = write_config(config_dir, smtp_port=sink.port, connections=connections)
         fill_store(config.data_dir, articles, subscribers)
         store = open_store(config.data_dir)
         sink_before = sink.stats().cpu_seconds
@@ -430,8 +433,8 @@ def bench_email_send_week(config_dir: Path, articles: list[Article], subscribers
         ("sink", verdict),
         ("rerun", f"{check(rerun_ok)}: sent {again.email.sent}, skipped {again.email.skipped:,}, "
                   f"sink still {second.messages:,} messages, {seconds(again_wall)}")]
-    print_table(f"2b. send_week, e-mail only: {len(subscribers):,} subscribers with mixed filters "
-                "(ledger + journal included)", rows)
+    print_table(f"2b. send_week, e-mail only: {len(subscribers):,} subscribers with mixed filters, "
+                f"[email] connections = {connections} (ledger + journal included)", rows)
     return ok and rerun_ok and not report.email.failed and not report.email.retry
 
 
@@ -463,10 +466,11 @@ def expected_messages(config: Config, store: Store) -> dict[int, list[str]]:
     return out
 
 
-def run_telegram(workdir: Path, articles: list[Article], subscribers: list[Subscriber]) -> TelegramRun:
+def run_telegram(workdir: Path, articles: list[Article], subscribers: list[Subscriber],
+                 in_flight: int = 1) -> TelegramRun:
     with FakeBotAPI(token=BENCH_TOKEN) as fake, environment_variable(TOKEN_ENV, BENCH_TOKEN):
         fake.rate_limit(TELEGRAM_RATE)
-        config = write_config(workdir, bot_url=fake.url)
+        config = write_config(workdir, bot_url=fake.url, in_flight=in_flight)
         config = dataclasses.replace(config, email=dataclasses.replace(config.email, host=""))  # Telegram only
         fill_store(config.data_dir, articles, subscribers)
         store = open_store(config.data_dir)
@@ -502,7 +506,7 @@ def digest_check(run: TelegramRun) -> tuple[bool, str]:
                 f"{len(wrong)} chats with missing/duplicated/out-of-order messages, {len(unexpected)} unexpected")
 
 
-def report_telegram(run: TelegramRun, count_subscribers: int) -> bool:
+def report_telegram(run: TelegramRun, count_subscribers: int, in_flight: int = 1) -> bool:
     delivered = len(run.delivered)
     deliver_phase = run.send.timer.seconds["deliver Telegram (send_digests + on_result)"]
     window = run.times[-1] - run.times[0] if len(run.times) > 1 else 0.0
@@ -529,7 +533,7 @@ def report_telegram(run: TelegramRun, count_subscribers: int) -> bool:
         ("one digest per chat", verdict),
         ("rerun", f"{check(rerun_ok)}: sent {run.rerun_sent}, {run.rerun_calls} sendMessage calls")]
     print_table(f"3. send_week, Telegram only: {count_subscribers:,} subscribers (one region + one theme each) "
-                f"to the fake Bot API limiting at 30 msg/s (429 beyond)", rows)
+                f"to the fake Bot API limiting at 30 msg/s (429 beyond), [telegram] in_flight = {in_flight}", rows)
     for subscriber, reason in (report.failed + report.retry)[:5]:
         print(f"  NOT SENT {subscriber}: {reason}")
     return ok and rerun_ok and not report.failed and not report.retry
@@ -543,6 +547,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--emails", type=int, default=10_000, help="part 2: e-mails sent (10,000)")
     parser.add_argument("--telegram", type=int, default=3_000, help="part 3: Telegram digests sent (3,000)")
     parser.add_argument("--parts", default="123", help="which parts to run, e.g. 13 (default 123)")
+    parser.add_argument("--connections", type=lambda v: [int(x) for x in v.split(",")], default=[1, 4],
+                        help="part 2b: SMTP connections to compare, e.g. 1,4 (default)")
+    parser.add_argument("--in-flight", type=lambda v: [int(x) for x in v.split(",")], default=[1, 6],
+                        help="part 3: Telegram requests in flight to compare, e.g. 1,6 (default)")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--quick", action="store_true", help="smoke run: 1,000 / 1,000 / 300")
     args = parser.parse_args(argv)
@@ -574,11 +582,14 @@ def main(argv: list[str] | None = None) -> int:
         if "2" in args.parts:
             email_subscribers = mixed_subscribers(args.emails, args.seed + 1, channel="email")
             ok &= bench_send_emails(workdir / "send-emails", articles, email_subscribers)
-            ok &= bench_email_send_week(workdir / "send-week-email", articles, email_subscribers)
+            for connections in args.connections:
+                ok &= bench_email_send_week(workdir / f"send-week-email-{connections}", articles,
+                                            email_subscribers, connections)
         if "3" in args.parts:
             subscribers = narrow_subscribers(args.telegram, articles, args.seed + 2)
-            ok &= report_telegram(run_telegram(workdir / "send-week-telegram", articles, subscribers),
-                                  len(subscribers))
+            for in_flight in args.in_flight:
+                ok &= report_telegram(run_telegram(workdir / f"send-week-telegram-{in_flight}", articles,
+                                                   subscribers, in_flight), len(subscribers), in_flight)
     print(f"\nTotal benchmark time: {time.perf_counter() - began:.1f} s")
     return 0 if ok else 1
 

@@ -54,6 +54,8 @@ _BOUNDS: dict[tuple[str, str], tuple[float, float, bool]] = {
     ("email", "port"): (1, 65535, False),
     ("email", "max_attempts"): (1, 100, False),
     ("email", "timeout"): (0, 3600, True),
+    ("email", "connections"): (1, 64, False),
+    ("telegram", "in_flight"): (1, 64, False),
     ("digest", "agenda_days"): (0, 3660, False),
     ("digest", "max_age_days"): (1, 36500, False),
     ("digest", "fetch_every_hours"): (0.1, 24 * 31, False),

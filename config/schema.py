@@ -65,6 +65,8 @@ class TelegramSettings:
     max_retries: int = 3                             # retries on flood limits (RetryAfter)
     rate: float = 29.0                               # messages per second overall (Telegram allows ~30;
                                                      # the margin absorbs network jitter, a 429 pauses every send)
+    in_flight: int = 1                               # sendMessage requests outstanding at once: a kill may repeat
+                                                     # this many messages; 1 is round-trip bound, 4-8 reach ~30/s
 
     def token(self) -> str | None:
         return os.environ.get(self.token_env) or None
@@ -85,6 +87,7 @@ class EmailSettings:
     max_attempts: int = 3                # per recipient and week, for transient failures
     max_connection_failures: int = 3     # connections failing in a row stop the batch (rest: next run)
     timeout: float = 30.0
+    connections: int = 1                 # SMTP connections used at once by a send; a kill may repeat one message each
 
     @property
     def enabled(self) -> bool:

@@ -21,6 +21,7 @@ from digest.view import digest_view
 from delivery.email.address import address_problem
 from delivery.email.message import build_email
 from delivery.email.sender import EmailResult, OutgoingEmail, send_emails
+from delivery.email.template import EmailTemplate, Marks
 from store import Delivery, Store, Subscriber
 from store.deliveries import FINAL_STATES, with_part
 
@@ -257,26 +258,59 @@ def _deliver_email(config, store, items, records, report, now) -> None:
         store.deliveries.record(record)
         _count(report.email, record)
 
+    def failed(subscriber: Subscriber, problem: str) -> None:
+        record = records[subscriber.id]
+        _outcome(record, False, f"invalid address {subscriber.address!r}: {problem}", False, now)
+        store.deliveries.record(record)
+        _count(report.email, record)
+
     def outgoing():
-        """Rendered one at a time as the batch goes: memory stays flat however many
-        subscribers. A row whose address cannot be used fails alone, the batch goes on."""
-        for subscriber, digest in items:
+        """Rendered as the batch goes, one digest at a time: subscribers whose digests are
+        the same (same stories) are sent one after the other from one `EmailTemplate`, so
+        memory stays flat however many subscribers. A row whose address cannot be used
+        fails alone, the batch goes on."""
+        template: tuple[tuple, EmailTemplate | None] | None = None
+        for subscriber, digest in sorted(items, key=lambda item: digest_key(item[1])):
             problem = address_problem(subscriber.address)
-            message = None
-            if problem is None:
+            if problem is not None:
+                failed(subscriber, problem)
+                continue
+            key = digest_key(digest)
+            if template is None or template[0] != key:
+                template = (key, email_template(config, digest, now))
+            message = template[1].render(subscriber.id, subscriber.address, subscriber.unsubscribe_token) \
+                if template[1] is not None else None
+            if message is None:
                 try:
                     message = render_email(config, digest, subscriber, now)
                 except ValueError as exc:    # a header the address makes impossible
-                    problem = str(exc)
-            if message is None:
-                record = records[subscriber.id]
-                _outcome(record, False, f"invalid address {subscriber.address!r}: {problem}", False, now)
-                store.deliveries.record(record)
-                _count(report.email, record)
-                continue
+                    failed(subscriber, str(exc))
+                    continue
             yield OutgoingEmail(key=subscriber.id, to=subscriber.address, message=message)
 
     send_emails(config.email, config.email.password(), outgoing(), on_result)
+
+
+def digest_key(digest: PersonalDigest) -> tuple:
+    """Equal for two digests showing the same stories the same way (same e-mail body but
+    for the unsubscribe token)."""
+    return (tuple((theme, tuple((region, tuple(s.id for s in stories)) for region, stories in groups))
+                  for theme, groups in digest.sections),
+            tuple(s.id for s in digest.agenda), tuple(sorted(digest.more.items())))
+
+
+def email_template(config: Config, digest: PersonalDigest, now: dt.datetime) -> EmailTemplate | None:
+    """The digest's e-mail rendered once for a stand-in subscriber (None: cannot be
+    templated, each subscriber's message is then built in full)."""
+    marks = Marks.new()
+    stand_in = Subscriber(id=marks.subscriber_id, channel="email", address=marks.address,
+                          unsubscribe_token=marks.token)
+    try:
+        return EmailTemplate(render_email(config, digest, stand_in, now), marks, digest.week.week,
+                             config.email.from_address.rsplit("@", 1)[-1])
+    except ValueError:
+        logger.warning("e-mail digest not templated; built for each subscriber", exc_info=True)
+        return None
 
 
 def _deliver_telegram(config, store, token, items, records, report, now, sender=None) -> None:
@@ -284,7 +318,8 @@ def _deliver_telegram(config, store, token, items, records, report, now, sender=
     settings = TelegramSettings(token=token, base_url=config.telegram.base_url,
                                 base_file_url=config.telegram.base_file_url,
                                 max_retries=config.telegram.max_retries,
-                                overall_max_rate=config.telegram.rate)
+                                overall_max_rate=config.telegram.rate,
+                                max_in_flight=config.telegram.in_flight)
     # a digest cut short by a kill or a transient failure resumes after its last confirmed part
     digests = [TelegramDigest(key=sub.id, chat_id=_chat_id(sub.address),
                               messages=telegram_messages(digest_view(digest, archive_url(config, digest.week.week))),

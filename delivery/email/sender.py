@@ -1,4 +1,5 @@
-"""Send a batch of e-mails over one SMTP connection, reconnecting when the server drops.
+"""Send a batch of e-mails over one or several SMTP connections, reconnecting when the
+server drops.
 
 Per-recipient refusals are recorded and the batch goes on; 4xx answers and lost
 connections are transient (tried again on a later run), 5xx answers are permanent.
@@ -17,6 +18,7 @@ from __future__ import annotations
 import smtplib
 import socket
 import ssl
+import threading
 from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Callable, Iterable
@@ -30,7 +32,7 @@ RECONNECTS_PER_MESSAGE = 2
 class OutgoingEmail:
     key: str
     to: str
-    message: EmailMessage
+    message: EmailMessage | bytes   # bytes: already serialised (e.g. by EmailTemplate)
 
 
 @dataclass
@@ -60,16 +62,43 @@ class _SMTPSSL(_SMTPStage, smtplib.SMTP_SSL):
     pass
 
 
-class _Connection:
-    def __init__(self, settings: EmailSettings, password: str | None):
-        self.settings = settings
-        self.password = password
-        self.smtp: _SMTP | _SMTPSSL | None = None
-        self.failures = 0            # connections that failed in a row
+class _Health:
+    """Connection failures in a row, shared by every connection of a batch."""
+
+    def __init__(self, limit: int):
+        self.limit = max(1, limit)
+        self.failures = 0
+        self.lock = threading.Lock()
+        self.up = threading.Event()     # a connection opened once: the others may start
 
     @property
     def given_up(self) -> bool:
-        return self.failures >= max(1, self.settings.max_connection_failures)
+        return self.failures >= self.limit
+
+    def failed(self) -> None:
+        with self.lock:
+            self.failures += 1
+
+    def opened(self) -> None:
+        with self.lock:
+            self.failures = 0
+        self.up.set()
+
+
+class _Connection:
+    def __init__(self, settings: EmailSettings, password: str | None, health: _Health | None = None):
+        self.settings = settings
+        self.password = password
+        self.smtp: _SMTP | _SMTPSSL | None = None
+        self.health = health or _Health(settings.max_connection_failures)
+
+    @property
+    def failures(self) -> int:
+        return self.health.failures
+
+    @property
+    def given_up(self) -> bool:
+        return self.health.given_up
 
     def get(self) -> _SMTP | _SMTPSSL:
         if self.smtp is None:
@@ -78,9 +107,9 @@ class _Connection:
             except smtplib.SMTPAuthenticationError:
                 raise
             except (smtplib.SMTPException, OSError):
-                self.failures += 1
+                self.health.failed()
                 raise
-            self.failures = 0
+            self.health.opened()
         self.smtp.data_started = False
         return self.smtp
 
@@ -117,27 +146,105 @@ class _Connection:
         self.drop()
 
 
-def send_emails(settings: EmailSettings, password: str | None, items: Iterable[OutgoingEmail],
-                on_result: Callable[[EmailResult], None] | None = None) -> list[EmailResult]:
-    conn = _Connection(settings, password)
-    results = []
-    fatal: str | None = None
-    try:
-        for item in items:
-            if conn.given_up:
-                result = EmailResult(item.key, False, f"not attempted: SMTP server {settings.host}:{settings.port} "
-                                     f"unreachable ({conn.failures} connections failed in a row); left for the next run",
-                                     transient=True, attempted=False)
-            else:
-                result = EmailResult(item.key, False, fatal, transient=True) if fatal else _send_one(conn, item)
+class _Batch:
+    """What the connections of one batch share: the items (taken one at a time), the
+    results (reported one at a time), the connection health and a fatal error."""
+
+    def __init__(self, settings: EmailSettings, items: Iterable[OutgoingEmail],
+                 on_result: Callable[[EmailResult], None] | None):
+        self.settings = settings
+        self.health = _Health(settings.max_connection_failures)
+        self.items = enumerate(items)
+        self.on_result = on_result
+        self.results: list[tuple[int, EmailResult]] = []
+        self.fatal: str | None = None
+        self.error: BaseException | None = None   # raised by the item source or on_result: stop
+        self.take_lock = threading.Lock()
+        self.report_lock = threading.Lock()
+
+    def take(self) -> tuple[int, OutgoingEmail] | None:
+        with self.take_lock:
+            if self.error is not None:
+                return None
+            try:
+                return next(self.items, None)
+            except BaseException as exc:  # noqa: BLE001 - re-raised by send_emails
+                self.error = exc
+                return None
+
+    def report(self, index: int, result: EmailResult) -> bool:
+        """Record a result (on_result at once, one at a time); False: stop this connection."""
+        with self.report_lock:
             if result.error and result.error.startswith("authentication"):
-                fatal = result.error  # no point trying the others with bad credentials
-            results.append(result)
-            if on_result:
-                on_result(result)
+                self.fatal = result.error  # no point trying the others with bad credentials
+            self.results.append((index, result))
+            if self.on_result is None or self.error is not None:
+                return self.error is None
+            try:
+                self.on_result(result)
+            except BaseException as exc:  # noqa: BLE001 - re-raised by send_emails
+                self.error = exc
+                return False
+            return True
+
+    def run_after_first(self, password: str | None, first_done: threading.Event) -> None:
+        """An extra connection: opened only once the first one reached the server, so an
+        unreachable server sees one connection at a time, as with a single connection."""
+        while not self.health.up.wait(0.05):
+            if first_done.is_set():
+                return
+        self.run(password)
+
+    def run(self, password: str | None) -> None:
+        """One connection's loop: take, send, report, until the items run out."""
+        conn = _Connection(self.settings, password, self.health)
+        try:
+            while (taken := self.take()) is not None:
+                index, item = taken
+                s = self.settings
+                if conn.given_up:
+                    result = EmailResult(item.key, False, f"not attempted: SMTP server {s.host}:{s.port} "
+                                         f"unreachable ({conn.failures} connections failed in a row); left for "
+                                         "the next run", transient=True, attempted=False)
+                elif self.fatal:
+                    result = EmailResult(item.key, False, self.fatal, transient=True)
+                else:
+                    result = _send_one(conn, item)
+                if not self.report(index, result):
+                    return
+        finally:
+            conn.quit()
+
+
+def send_emails(settings: EmailSettings, password: str | None, items: Iterable[OutgoingEmail],
+                on_result: Callable[[EmailResult], None] | None = None,
+                connections: int | None = None) -> list[EmailResult]:
+    """Send every item over up to `connections` SMTP connections (default
+    `settings.connections`), each in its own thread; results in input order.
+
+    `on_result` is called for each result as soon as the server answered, one call at a
+    time, before that connection takes its next item: with N connections at most N
+    messages are in flight, unconfirmed. The item source is read one item at a time
+    under a lock, so a generator (rendering as the batch goes) is fine. The extra
+    connections open once the first one reached the server. An exception
+    from the source or from `on_result` stops every connection after its current
+    message and is re-raised."""
+    batch = _Batch(settings, items, on_result)
+    count = max(1, connections if connections is not None else settings.connections)
+    first_done = threading.Event()
+    extra = [threading.Thread(target=batch.run_after_first, args=(password, first_done), name=f"smtp-{n}",
+                              daemon=True) for n in range(1, count)]
+    for thread in extra:
+        thread.start()
+    try:
+        batch.run(password)
     finally:
-        conn.quit()
-    return results
+        first_done.set()
+        for thread in extra:
+            thread.join()
+    if batch.error is not None:
+        raise batch.error
+    return [result for _, result in sorted(batch.results, key=lambda pair: pair[0])]
 
 
 def _send_one(conn: _Connection, item: OutgoingEmail) -> EmailResult:
@@ -149,7 +256,10 @@ def _send_one(conn: _Connection, item: OutgoingEmail) -> EmailResult:
         smtp = None
         try:
             smtp = conn.get()
-            refused = smtp.send_message(item.message, from_addr=s.from_address, to_addrs=[item.to])
+            if isinstance(item.message, bytes):
+                refused = smtp.sendmail(s.from_address, [item.to], item.message)
+            else:
+                refused = smtp.send_message(item.message, from_addr=s.from_address, to_addrs=[item.to])
         except smtplib.SMTPRecipientsRefused as exc:
             code, reply = next(iter(exc.recipients.values()))
             _reset(conn)
