@@ -201,6 +201,14 @@ class StoryIndex:
         finally:
             self._uncount(features)
 
+    def count_words(self, f: Features) -> None:
+        """Count an article's words in the rarity table without indexing it (training)."""
+        self._count(f)
+
+    def word_weights(self):
+        """(`idf`, `rarity`) functions under the current counts, memoised."""
+        return self._weights()
+
     def idf(self, key: str) -> float:
         """Inverse document frequency of a bag key among the counted articles."""
         return math.log((self._corpus() + 1) / (self._s.df.get(key, 0) + 0.5))

@@ -46,8 +46,8 @@ def labelled_pairs(rows: list[dict]) -> tuple[list[dict[str, float]], list[bool]
     index = StoryIndex()
     feats = [extract(i) for i in inputs]
     for f in feats:
-        index._count(f)   # noqa: SLF001 -- our own class: word rarity among the training articles
-    idf, rarity = index._weights()  # noqa: SLF001
+        index.count_words(f)       # word rarity among the training articles
+    idf, rarity = index.word_weights()
     X, y = [], []
     for i, a in enumerate(feats):
         probe = scoring.probe(a, idf)
