@@ -281,16 +281,12 @@ async def _send_message(bot: Bot, settings: TelegramSettings, chat_id: int | str
 
 
 def retry_after_seconds(exc: RetryAfter) -> float:
-    """``exc.retry_after`` in seconds, whether PTB gives an int or a timedelta.
-
-    PTB >= 22.2 keeps a timedelta in ``_retry_after``; reading it avoids the
-    PTBDeprecationWarning that the public ``retry_after`` property emits unless the
-    ``PTB_TIMEDELTA`` environment variable is set."""
-    value = getattr(exc, "_retry_after", None)
-    if value is None:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            value = exc.retry_after
+    """``exc.retry_after`` in seconds, whether PTB gives an int or a timedelta (PTB >= 22.2
+    warns that the int form is deprecated unless ``PTB_TIMEDELTA`` is set: the warning is
+    silenced here, the value read through the public property only)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        value = exc.retry_after
     if isinstance(value, dt.timedelta):
         return value.total_seconds()
     return float(value)
