@@ -163,8 +163,16 @@ def _table(raw, name, lines, fail) -> dict:
     return value
 
 
+_RETIRED_KEYS = {
+    "unsubscribe_mailto": "no longer used: nothing read that mailbox, so mails no longer advertise it; "
+                          "subscribers unsubscribe through the one-click link of [web] base_url. Remove the line",
+}
+
+
 def _check_keys(table: dict, allowed: set[str], where: str, start: int, lines: _Lines, fail) -> None:
     for key in table:
+        if key in _RETIRED_KEYS and key not in allowed:
+            fail(lines.key(start, key), f"{where}: {key} is {_RETIRED_KEYS[key]}")
         if key not in allowed:
             hint = _close_match(key, allowed)
             fail(lines.key(start, key), f"{where}: unknown key {key!r}" + (f" (did you mean {hint!r}?)" if hint else "")
@@ -240,7 +248,7 @@ def _check_section(section: str, settings, start: int, lines: _Lines, fail) -> N
     if section == "email":
         if settings.security not in ("starttls", "ssl", "none"):
             fail(at("security"), f'[email] security must be "starttls", "ssl" or "none", got {settings.security!r}')
-        for key in ("from_address", "reply_to", "unsubscribe_mailto"):
+        for key in ("from_address", "reply_to"):
             value = getattr(settings, key)
             if value and not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+", value):
                 fail(at(key), f"[email] {key} is not an e-mail address: {value!r}")

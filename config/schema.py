@@ -83,7 +83,6 @@ class EmailSettings:
     from_name: str = "Vigie"
     reply_to: str = ""
     list_id: str = "veille.vigie.example.org"
-    unsubscribe_mailto: str = ""         # address that takes "unsubscribe" mails
     max_attempts: int = 3                # per recipient and week, for transient failures
     max_connection_failures: int = 3     # connections failing in a row stop the batch (rest: next run)
     timeout: float = 30.0

@@ -60,10 +60,10 @@ def _cached(story, key: str, macro) -> str:
     return story.rendered[key]
 
 
-def email_bodies(view: DigestView, unsubscribe_url: str | None, unsubscribe_mailto: str | None,
+def email_bodies(view: DigestView, unsubscribe_url: str | None,
                  archive_url: str | None, preferences_url: str | None = None) -> tuple[str, str]:
     """(plain text, HTML) bodies of the e-mail; the footer links each stand on their own."""
-    context = dict(v=view, unsubscribe_url=unsubscribe_url, unsubscribe_mailto=unsubscribe_mailto,
+    context = dict(v=view, unsubscribe_url=unsubscribe_url,
                    archive_url=archive_url, preferences_url=preferences_url)
     return render_template("email.txt.j2", **context), render_template("email.html.j2", **context)
 

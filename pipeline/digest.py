@@ -70,7 +70,7 @@ def archive_url(config: Config, week: str) -> str | None:
 
 def render_email(config: Config, digest: PersonalDigest, subscriber: Subscriber, now: dt.datetime | None = None):
     view = digest_view(digest, archive_url(config, digest.week.week))
-    text, html = email_bodies(view, unsubscribe_url(config, subscriber), config.email.unsubscribe_mailto or None,
+    text, html = email_bodies(view, unsubscribe_url(config, subscriber),
                               archive_url(config, view.week), preferences_url(config, subscriber))
     return build_email(settings=config.email, to=subscriber.address, subject=email_subject(view), text=text,
                        html=html, week=view.week, subscriber_id=subscriber.id,

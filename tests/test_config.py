@@ -100,3 +100,13 @@ def test_shipped_config_files_are_valid():
     for path in (root / "config.toml", root / "demo" / "config.toml"):
         if path.exists():
             assert load_config(path).feeds
+
+
+def test_the_retired_unsubscribe_mailto_key_says_what_to_do(tmp_path):
+    import pytest
+    from config import ConfigError, load_config
+    path = tmp_path / "config.toml"
+    path.write_text('[vigie]\ndata_dir = "data"\n\n[email]\nhost = "smtp.example.org"\n'
+                    'from_address = "veille@example.org"\nunsubscribe_mailto = "stop@example.org"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"config.toml:7: .*unsubscribe_mailto is no longer used.*Remove the line"):
+        load_config(path)

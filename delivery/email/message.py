@@ -5,7 +5,6 @@ import hashlib
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 import datetime as dt
-from urllib.parse import quote
 
 from config.schema import EmailSettings
 from delivery.email.headers import POLICY, list_unsubscribe
@@ -30,10 +29,7 @@ def build_email(*, settings: EmailSettings, to: str, subject: str, text: str, ht
     msg["List-Id"] = f"Vigie <{settings.list_id}>"
     if settings.reply_to:
         msg["Reply-To"] = settings.reply_to
-    targets = []
-    mailto = settings.unsubscribe_mailto
-    if mailto:
-        targets.append(f"mailto:{mailto}?subject={quote('unsubscribe ' + unsubscribe_token)}")
+    targets = []    # no mailto: no mailbox reader, so none is advertised
     if unsubscribe_url and unsubscribe_url.startswith("https://"):
         targets.append(unsubscribe_url)
         msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"  # RFC 8058

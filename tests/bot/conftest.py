@@ -61,7 +61,7 @@ def bot_config(tmp_path, monkeypatch, fake):
             moderators = [{MODERATOR}, {OTHER_MODERATOR}]
             """)
         if smtp_port:
-            text += email_toml(smtp_port, unsubscribe_mailto=False)
+            text += email_toml(smtp_port)
         (tmp_path / "config.toml").write_text(text + FEEDS, encoding="utf-8")
         return load_config(tmp_path / "config.toml")
     return make

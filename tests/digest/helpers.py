@@ -62,11 +62,10 @@ def subscriber(channel: str, address: str, regions=(), themes=(), nationwide=Tru
                       created=NOW.isoformat(), unsubscribe_token=f"tok-{address}")
 
 
-def email_toml(smtp_port: int, unsubscribe_mailto: bool = True) -> str:
+def email_toml(smtp_port: int) -> str:
     """The [email] section of a config pointed at a local SMTP sink."""
-    mailto = '\nunsubscribe_mailto = "desabonnement@vigie.example.org"' if unsubscribe_mailto else ""
     return (f'\n[email]\nhost = "127.0.0.1"\nport = {smtp_port}\nsecurity = "none"\n'
-            f'from_address = "veille@vigie.example.org"{mailto}\ntimeout = 5\n')
+            f'from_address = "veille@vigie.example.org"\ntimeout = 5\n')
 
 
 def free_port() -> int:

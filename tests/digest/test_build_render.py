@@ -45,7 +45,7 @@ def test_source_text_is_escaped_in_every_rendering(tmp_path):
                                           event_date="2026-12-03")])
     view = digest_view(personalise(build_week(store, WEEK), None))
     telegram = "\n".join(telegram_messages(view))
-    text, html_part = email_bodies(view, "https://veille.example.org/desabonnement?jeton=t", None, None)
+    text, html_part = email_bodies(view, "https://veille.example.org/desabonnement?jeton=t", None)
     from digest.archive import write_archive
     page = write_archive(tmp_path / "web", build_week(store, WEEK))[0].read_text(encoding="utf-8")
     for rendered in (telegram, html_part, page):
@@ -87,7 +87,7 @@ def test_a_long_theme_is_cut_with_a_link_to_the_archive(tmp_path):
     telegram = "\n".join(telegram_messages(view))
     assert telegram.count("Forum numéro") == MAX_PER_THEME
     assert '… et 5 autres initiatives « Événements » : <a href="https://veille.example.org/2026-W47.html#event">' in telegram
-    text, html_part = email_bodies(view, None, None, view.archive_url)
+    text, html_part = email_bodies(view, None, view.archive_url)
     assert "… et 5 autres initiatives « Événements » : https://veille.example.org/2026-W47.html#event" in text
     assert "https://veille.example.org/2026-W47.html#event" in html_part
     assert len(personalise(week, None).sections[0][1][0][1]) + len(personalise(week, None).sections[0][1][1][1]) \

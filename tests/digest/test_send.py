@@ -27,9 +27,8 @@ def test_email_digest_multipart_headers_and_once_only(tmp_path, digest_config):
         assert msg["From"] == "Vigie <veille@vigie.example.org>" and msg["To"] == "alice@example.org"
         assert msg["Message-ID"].startswith("<vigie.2026-W47.") and msg["Date"]
         assert msg["List-Id"] == "Vigie <veille.vigie.example.org>"
-        assert "<mailto:desabonnement@vigie.example.org?subject=unsubscribe%20tok-alice%40example.org>" \
-            in msg["List-Unsubscribe"]
-        assert "<https://veille.example.org/desabonnement?jeton=tok-alice@example.org>" in msg["List-Unsubscribe"]
+        # only the one-click link: no mailbox reads unsubscribe mails, so no mailto is advertised
+        assert msg["List-Unsubscribe"] == "<https://veille.example.org/desabonnement?jeton=tok-alice@example.org>"
         assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         assert [p.get_content_type() for p in msg.iter_parts()] == ["text/plain", "text/html"]
         text = msg.get_body(("plain",)).get_content()
