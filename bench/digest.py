@@ -124,7 +124,7 @@ def write_config(folder: Path, smtp_port: int | None = None, bot_url: str | None
     local servers; e-mail settings are always present (rendering needs the sender address)."""
     lines = ["[vigie]", 'data_dir = "data"', "",
              "[email]", 'host = "127.0.0.1"', f"port = {smtp_port or 1}", 'security = "none"',
-             'from_address = "veille@vigie.example.org",
+             'from_address = "veille@vigie.example.org"',
              "timeout = 30", f"connections = {connections}", "", "[web]", 'base_url = "https://veille.example.org"', ""]
     if bot_url:
         lines += ["[telegram]", f'token_env = "{TOKEN_ENV}"', f'base_url = "{bot_url}/bot"',

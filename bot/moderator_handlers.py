@@ -293,7 +293,9 @@ async def _confirm_send(update: Update, context: ContextTypes.DEFAULT_TYPE, week
 
 async def _send_and_report(context: ContextTypes.DEFAULT_TYPE, chat_id: int, week: str) -> None:
     try:
-        report = await asyncio.to_thread(send_week_apart, config_of(context), week, now(context))
+        from delivery.telegram.sender import sender_on_loop   # the bot's own limiter for the digest too
+        sender = sender_on_loop(context.bot, asyncio.get_running_loop())
+        report = await asyncio.to_thread(send_week_apart, config_of(context), week, now(context), sender)
     except DeliveryUnavailable:
         await context.bot.send_message(chat_id, replies.SEND_RUNNING)
         return

@@ -37,7 +37,9 @@ def register(sub, common) -> None:
     p.set_defaults(handler=handle)
 
 
-def add_jobs(scheduler: AsyncIOScheduler, config, store, fetch_at_start: bool = True) -> None:
+def add_jobs(scheduler: AsyncIOScheduler, config, store, fetch_at_start: bool = True, bot=None) -> None:
+    """The scheduled jobs; with `bot` (the running application's), the weekly digest goes
+    out through it, under the one rate limiter of everything the process sends."""
     tz = ZoneInfo(config.timezone)
     busy = threading.Lock()     # never two fetches at once
     digest_lock = asyncio.Lock()
@@ -47,7 +49,11 @@ def add_jobs(scheduler: AsyncIOScheduler, config, store, fetch_at_start: bool = 
 
     async def digest() -> None:
         async with digest_lock:
-            await asyncio.to_thread(digest_job, config, store)
+            sender = None
+            if bot is not None:
+                from delivery.telegram.sender import sender_on_loop
+                sender = sender_on_loop(bot, asyncio.get_running_loop())
+            await asyncio.to_thread(digest_job, config, store, None, sender)
 
     async def retention() -> None:
         await asyncio.to_thread(retention_job, config, store)
@@ -76,7 +82,7 @@ def handle(args, config) -> int:
     if token:
         from bot.app import build_application
         app = build_application(config, store, token=token)
-        add_jobs(app.job_queue.scheduler, config, store, not args.no_fetch_at_start)
+        add_jobs(app.job_queue.scheduler, config, store, not args.no_fetch_at_start, bot=app.bot)
         if web_wanted(config, args):
             attach_web(app, config, store)
         log.info("Vigie serving: bot on, %d sources, digest %s %s (%s)", len(config.feeds),

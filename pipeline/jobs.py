@@ -58,8 +58,10 @@ def due_week(config: Config, now: dt.datetime) -> str:
     return week_of(last_due(config, now).date() - dt.timedelta(days=7))
 
 
-def digest_job(config: Config, store: Store, now: dt.datetime | None = None) -> SendReport | None:
-    """Send the week that is due, unless it was already sent."""
+def digest_job(config: Config, store: Store, now: dt.datetime | None = None,
+               telegram_sender=None) -> SendReport | None:
+    """Send the week that is due, unless it was already sent (`telegram_sender`: see
+    `send_week`; `serve` passes one that sends through its running bot)."""
     now = now or dt.datetime.now(dt.timezone.utc)
     week = due_week(config, now)
     last = store.deliveries.last_week_sent()
@@ -67,7 +69,7 @@ def digest_job(config: Config, store: Store, now: dt.datetime | None = None) -> 
         log.info("digest %s already sent", week)
         return None
     try:
-        report = send_week(config, store, week, now=now)
+        report = send_week(config, store, week, now=now, telegram_sender=telegram_sender)
     except DeliveryUnavailable as exc:
         log.warning("digest %s not sent: %s", week, exc)
         return None

@@ -111,6 +111,8 @@ def test_serve_with_bot_answers_commands_and_sends_the_missed_week_once(tmp_path
             assert proc.returncode == 0
             digests = [m for m in fake.sent_messages(4242) if "Forum des métiers du soin à Caen" in m["text"]]
             assert len(digests) == 1                     # the missed week, once, over both runs
+            # the digest went out through the running bot (one rate limiter): no second bot said getMe
+            assert len(fake.calls("getMe")) == run + 1
         assert any(c.method == "setMyCommands" for c in fake.calls())
 
 

@@ -125,6 +125,19 @@ def build_bot(settings: TelegramSettings, *, connection_pool_size: int = 32) -> 
     )
 
 
+def sender_on_loop(bot: Bot, loop: asyncio.AbstractEventLoop):
+    """A stand-in for `send_digests` for a send running in a worker thread of a process
+    whose Telegram bot runs on `loop` (`serve`): the digests go out on that loop through
+    the running application's `bot`, so one rate limiter covers the bot's replies and the
+    digest.  The callbacks then run on that loop, one at a time, as they would otherwise."""
+    async def send(settings: TelegramSettings, digests: list[TelegramDigest], *,
+                   on_result=None, on_message=None) -> list[TelegramResult]:
+        future = asyncio.run_coroutine_threadsafe(
+            send_digests(settings, digests, on_result=on_result, on_message=on_message, bot=bot), loop)
+        return await asyncio.wrap_future(future)
+    return send
+
+
 async def send_digests(settings: TelegramSettings, digests: list[TelegramDigest],
                        on_result: Callable[[TelegramResult], None] | None = None,
                        concurrency: int = 30, *, bot: Bot | None = None,
