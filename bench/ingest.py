@@ -356,6 +356,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="only run cases A and B side by side with lemon24/reader (see bench/vs_reader.py)")
     parser.add_argument("--reader-python", default="/tmp/readervenv/bin/python", metavar="PYTHON",
                         help="a Python that can import reader (default /tmp/readervenv/bin/python)")
+    parser.add_argument("--vigie-root", default=str(REPO), metavar="DIR",
+                        help="with --vs-reader: run.py of this checkout (e.g. an older commit, to compare)")
     parser.add_argument("--case", dest="cases", action="append", choices=("A", "B"),
                         help="with --vs-reader: this case only (repeatable; default both)")
     args = parser.parse_args(argv)

@@ -108,10 +108,11 @@ def timed_process(command: list[str], cwd: Path) -> tuple[float, float, str]:
     return wall, usage.ru_maxrss / 1024, text
 
 
-def run_vigie(folder: Path, config: Path, profile: bool = False) -> Run:
-    """`run.py fetch` as a process; with `profile`, under cProfile, printing where time went."""
+def run_vigie(folder: Path, config: Path, profile: bool = False, root: Path = REPO) -> Run:
+    """`run.py fetch` of the checkout `root` as a process; with `profile`, under cProfile,
+    printing where time went."""
     python = [sys.executable] + (["-m", "cProfile", "-o", str(folder / "fetch.prof")] if profile else [])
-    wall, rss, out = timed_process(python + [str(REPO / "run.py"), "--config", str(config), "fetch"], folder)
+    wall, rss, out = timed_process(python + [str(root / "run.py"), "--config", str(config), "fetch"], folder)
     if profile:
         import pstats
         print(f"\n  cProfile of {folder.name} run (cumulative, top {PROFILE_TOP}):")
@@ -152,7 +153,7 @@ def reader_available(python: str) -> str | None:
 
 
 def compare(case: Case, reader_python: str, workdir: Path, rounds: int, seed: int, now,
-            profile: bool = False) -> None:
+            profile: bool = False, root: Path = REPO) -> None:
     feeds = build_feeds(case.feeds, case.entries, HOSTS, seed, now)
     readers, colds, warms = [], [], []
     with serve_in_subprocess(sites(feeds, case.broken), latency=case.latency) as ports:
@@ -162,16 +163,17 @@ def compare(case: Case, reader_python: str, workdir: Path, rounds: int, seed: in
             (folder / "reader").mkdir(parents=True)
             readers.append(run_reader(reader_python, folder / "reader", feed_urls))
             (folder / "cold").mkdir()
-            colds.append(run_vigie(folder / "cold", write_vigie_config(folder / "cold", case, feed_urls)))
+            colds.append(run_vigie(folder / "cold", write_vigie_config(folder / "cold", case, feed_urls), root=root))
             (folder / "warm" / "data").mkdir(parents=True)
-            shutil.copy(folder / "cold" / "data" / "robots.json", folder / "warm" / "data" / "robots.json")
-            warms.append(run_vigie(folder / "warm", write_vigie_config(folder / "warm", case, feed_urls)))
+            if (folder / "cold" / "data" / "robots.json").exists():   # an older checkout keeps none
+                shutil.copy(folder / "cold" / "data" / "robots.json", folder / "warm" / "data" / "robots.json")
+            warms.append(run_vigie(folder / "warm", write_vigie_config(folder / "warm", case, feed_urls), root=root))
         if profile:
             folder = workdir / f"{case.name[0]}-profiled"
             folder.mkdir()
             run_vigie(folder, write_vigie_config(folder, case, feed_urls), profile=True)
     reader = statistics.median(r.wall for r in readers)
-    print(f"\n{case.name}  ({rounds} round(s), medians; whole processes)")
+    print(f"\n{case.name}  ({rounds} round(s), medians; whole processes; Vigie from {root})")
     rows = [("reader, 16 workers", readers), ("Vigie run.py fetch, cold", colds),
             ("Vigie run.py fetch, warm robots", warms)]
     for label, runs in rows:
@@ -189,5 +191,6 @@ def main(args, workdir: Path, now) -> int:
         print(f"--vs-reader: {problem}")
         return 2
     for key in args.cases:
-        compare(CASES[key], args.reader_python, workdir, args.rounds, args.seed, now, args.profile)
+        compare(CASES[key], args.reader_python, workdir, args.rounds, args.seed, now, args.profile,
+                Path(args.vigie_root).resolve())
     return 0

@@ -65,6 +65,7 @@ def run_fetch(config: Config, store: Store, feeds: list[FeedConfig],
     horizon = (now - dt.timedelta(days=config.store.retention_days)).isoformat()
     known = open_store(store.data_dir).articles   # a copy of our own for the event loop's lookups
     added: set[str] = set()
+    reports: dict[str, FeedReport] = {}
 
     def commit(batch: list[SourceResult]) -> None:
         fresh = [a for r in batch for a in r.articles if not a.published or a.published >= horizon]
@@ -89,10 +90,12 @@ def run_fetch(config: Config, store: Store, feeds: list[FeedConfig],
                 pending.clear()
                 await asyncio.to_thread(commit, batch)
                 for done in batch:
+                    reports[done.feed.name] = _report(done, added)
                     if on_done is not None:
                         on_done(done)
                     if on_report is not None:
-                        on_report(_report(done, added))
+                        on_report(reports[done.feed.name])
+                    done.articles = []   # stored: the cycle needs them no more (memory)
 
         return await collect_all(feeds, states, config.fetch, known.__contains__, now=now, on_done=finished,
                                  robots=robots)
@@ -102,7 +105,7 @@ def run_fetch(config: Config, store: Store, feeds: list[FeedConfig],
     if robots.changed:   # another process may have written the file meanwhile: keep its entries too
         merged = robots.merged_with(RobotsCache.from_dict(read_robots_file(store.data_dir)))
         write_robots_file(store.data_dir, merged.to_dict())
-    return [_report(r, added) for r in results]
+    return [reports[r.feed.name] for r in results]
 
 
 def _report(result: SourceResult, added: set[str]) -> FeedReport:

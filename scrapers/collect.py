@@ -112,7 +112,9 @@ async def collect_all(feeds: list[FeedConfig], states: dict[str, FeedState], set
             else:
                 await finish(result)
 
-        await asyncio.gather(*(first(f) for f in feeds))
+        # sources that failed last time start first: should they fail again, their retry's
+        # backoff runs while the others are fetched
+        await asyncio.gather(*(first(f) for f in sorted(feeds, key=lambda f: not _failed_before(states, f))))
         window_end = min(loop.time() + settings.retry_window, cycle_end)
 
         async def retry(result: SourceResult, failed_at: float) -> None:
@@ -141,6 +143,11 @@ async def collect_all(feeds: list[FeedConfig], states: dict[str, FeedState], set
 
         await asyncio.gather(*(retry(r, t) for r, t in deferred))
     return [results[f.name] for f in feeds]
+
+
+def _failed_before(states: dict[str, FeedState], feed: FeedConfig) -> bool:
+    state = states.get(feed.name)
+    return state is not None and state.consecutive_failures > 0
 
 
 def _allowed_retries(result: SourceResult, settings: FetchSettings) -> int:

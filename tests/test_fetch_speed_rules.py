@@ -186,3 +186,17 @@ def test_no_retry_when_retries_is_zero(server, make_config):
     report = cycle(config)["Echo"]
     assert len(server.hits_for("/rss.xml")) == 1 and report.attempts == 1
     assert report.outcome == "failed" and report.reason == "HTTP 500 Internal Server Error"
+
+
+def test_a_source_that_failed_last_cycle_is_fetched_first(server, make_config):
+    server.route("/robots.txt", Reply(404, b""))
+    for name in ("a", "b", "c"):
+        server.route(f"/{name}.xml", Reply(body=fixture_bytes("rss_forum.xml"), headers=RSS))
+    server.route("/broken.xml", Reply(500, b"oops"))
+    config = make_config("".join(feed_toml(n, server.url(f"/{n}.xml")) for n in ("a", "b", "c"))
+                         + feed_toml("Broken", server.url("/broken.xml")), {"concurrency": 1, "retries": 0})
+    cycle(config)
+    assert [h.path for h in server.hits if h.path != "/robots.txt"][-1] == "/broken.xml"   # config order
+    server.hits.clear()
+    cycle(config)
+    assert [h.path for h in server.hits][0] == "/broken.xml"     # it failed last time: first now
