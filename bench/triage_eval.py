@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from triage.classify import classify  # noqa: E402
-from triage.learned.corpus import EVAL, load_rows, load_scorer, split_folds  # noqa: E402
+from triage.learned.corpus import load_rows, load_scorer, split_folds  # noqa: E402
 from triage.learned import RULES_ONLY, load_model  # noqa: E402
 from triage.learned.fit import FitOptions, fit_model  # noqa: E402
 

@@ -22,10 +22,10 @@ import re
 from typing import NamedTuple
 
 from domain.french_calendar import MONTH_NUMBERS, WEEKDAY_NUMBERS
-from domain.french_dates import (DAY as _DAY, DM_RE as _DM_RE, ISO_RE as _ISO_RE, MON as _MON,
-                                 NUM_RE as _NUM_RE, REL_RE as _REL_RE, RELATIVE, WD as _WD, YEAR as _YEAR,
-                                 YMD_SLASH_RE as _YMD_SLASH_RE, day_value as _day_value, mkdate as _mkdate,
-                                 parse_french_date, year4 as _year4)
+from domain.french_dates import (DM_RE as _DM_RE, ISO_RE as _ISO_RE, NUM_RE as _NUM_RE, REL_RE as _REL_RE,
+                                 RELATIVE, WD as _WD, YEAR as _YEAR, day_value as _day_value, mkdate as _mkdate,
+                                 year4 as _year4)
+from domain.french_dates import parse_french_date  # noqa: F401 -- re-exported: triage's date API
 from triage.text import fold
 
 Date = _dt.date

@@ -7,7 +7,6 @@ a proper noun.
 """
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
