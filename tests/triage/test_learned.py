@@ -109,3 +109,52 @@ def test_date_model_gives_none_without_a_stated_day():
     from triage.dates import event_date
     text = "Le département manque d'aides à domicile et lance une réflexion sur les salaires."
     assert event_date("Pénurie d'aides à domicile", text, "2026-02-02", model=load_model().dates) is None
+
+
+# --------------------------------------------------------------------------- failure classes of issue 8
+# Invented articles (people, places and figures made up for the tests).
+
+def _label(title, text, published="2026-03-02"):
+    from triage.labeler import label_article
+    from triage.vocabulary import load_vocabulary
+    return label_article(load_vocabulary(), title, text, published, "https://journal-exemple.fr/a", "journal-exemple.fr")
+
+
+@pytest.mark.parametrize("title,text,primary", [
+    ("Aides à domicile : employeurs et syndicats signent un accord sur les salaires",
+     "Les fédérations d'employeurs de l'aide à domicile et les syndicats ont signé mardi un accord qui "
+     "revalorise de 5 % les salaires des aides à domicile du Finistère.", "charter"),
+    ("Une étude révèle la pénurie d'infirmiers dans les hôpitaux normands",
+     "Selon le rapport de l'observatoire régional de la santé, 12 % des postes d'infirmiers sont vacants "
+     "dans les hôpitaux normands. L'enquête a été menée auprès de 80 établissements.", "study"),
+    ("Job dating : l'hôpital de Brest recrute des aides-soignants",
+     "Le CHU de Brest organise un job dating le jeudi 12 mars 2026 pour recruter quarante aides-soignants.", "event"),
+    ("Des vidéos pour donner envie de devenir aide-soignant",
+     "L'ARS Occitanie lance une campagne de clips diffusés sur les réseaux sociaux pour valoriser le métier "
+     "d'aide-soignant auprès des jeunes.", "campaign"),
+])
+def test_the_primary_theme_is_what_the_initiative_is(title, text, primary):
+    labels = _label(title, text)
+    assert labels.relevant and labels.themes[0] == primary
+
+
+def test_a_pay_agreement_is_also_about_retention():
+    labels = _label("Aides à domicile : employeurs et syndicats signent un accord sur les salaires",
+                    "Les fédérations d'employeurs de l'aide à domicile et les syndicats ont signé mardi un accord "
+                    "qui revalorise de 5 % les salaires et améliore les conditions de travail des aides à domicile "
+                    "du Finistère, pour fidéliser les salariés.")
+    assert labels.themes[:2] == ["charter", "retention"]
+
+
+def test_national_bodies_named_do_not_make_a_regional_initiative_national():
+    labels = _label("Le ministère et France Travail s'associent pour recruter dans les Ehpad de Bretagne",
+                    "En Bretagne, l'agence régionale de santé, le ministère de la Santé et France Travail "
+                    "s'associent pour recruter 500 soignants dans les Ehpad de la région.")
+    assert labels.regions == ["FR-BRE"]
+
+
+def test_a_common_word_is_not_a_town():
+    labels = _label("Pénurie de soignants : un plan pour recruter",
+                    "L'Ehpad Les Tilleuls, à Montpellier, manque d'aides-soignants et présente un plan de "
+                    "recrutement de vingt personnes.")
+    assert labels.regions == ["FR-OCC"]
