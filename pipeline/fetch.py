@@ -1,9 +1,11 @@
 """One fetch cycle: collect sources; as each one finishes, label and store what it brought.
 
-A source's new articles and its feed state are committed in one short locked write as
-soon as it finishes (sources finishing meanwhile are committed together in the next
-write), so a slow source delays nobody and a process killed mid-cycle keeps every source
-already committed.
+A source's new articles are labelled as soon as it finishes and written with its feed
+state in one short locked write (sources finishing meanwhile are committed together in
+the next write), so a slow source delays nobody and a process killed mid-cycle keeps
+every source already committed. Writes are paced: one waits at least as long as the
+previous one took (its sources are held meanwhile, labelled), since each rewrites the
+day's segment whole; the last sources are written when the cycle ends.
 
 robots.txt answers are kept across cycles in the data dir (`robots.json`, see
 scrapers/robots.py): loaded when the cycle starts, written back (atomically) when it ends.
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import time
 from dataclasses import dataclass
 from typing import Callable
 
@@ -67,19 +70,48 @@ def run_fetch(config: Config, store: Store, feeds: list[FeedConfig],
     added: set[str] = set()
     reports: dict[str, FeedReport] = {}
 
-    def commit(batch: list[SourceResult]) -> None:
+    held: list[SourceResult] = []       # labelled, waiting for the next write
+    held_articles: list[Article] = []
+    pace = {"last_end": 0.0, "last_took": 0.0}
+
+    def commit(batch: list[SourceResult], final: bool = False) -> list[SourceResult]:
+        """Label `batch`; write it with the sources held so far unless the last write
+        ended less than its own duration ago (then hold it: writes rewrite today's
+        segment whole, so many small ones cost more than they store). Returns the
+        sources written now."""
         fresh = [a for r in batch for a in r.articles if not a.published or a.published >= horizon]
-        unseen = list({a.id: a for a in fresh if a.id not in store.articles}.values())
+        held_ids = {a.id for a in held_articles}
+        unseen = list({a.id: a for a in fresh if a.id not in store.articles and a.id not in held_ids}.values())
         if label is not None and unseen:
             label(unseen, store)   # reads the store only: the writer lock is not held meanwhile
+        held.extend(batch)
+        held_articles.extend(unseen)
+        if not held or (not final and time.monotonic() - pace["last_end"] < pace["last_took"]):
+            return []
+        written, articles = held[:], held_articles[:]
+        held.clear()
+        held_articles.clear()
+        start = time.monotonic()
         with store.writing():      # short: refresh, store what is still new, feed states
-            added.update(a.id for a in store.articles.add(unseen))
-            for result in batch:
+            added.update(a.id for a in store.articles.add(articles))
+            for result in written:
                 store.feeds.put(result.state)
+        pace["last_end"] = time.monotonic()
+        pace["last_took"] = pace["last_end"] - start
+        return written
 
     async def cycle() -> list[SourceResult]:
         pending: list[SourceResult] = []
         turn = asyncio.Lock()
+
+        def stored(batch: list[SourceResult]) -> None:
+            for done in batch:
+                reports[done.feed.name] = _report(done, added)
+                if on_done is not None:
+                    on_done(done)
+                if on_report is not None:
+                    on_report(reports[done.feed.name])
+                done.articles = []   # stored: the cycle needs them no more (memory)
 
         async def finished(result: SourceResult) -> None:
             pending.append(result)
@@ -88,17 +120,24 @@ def run_fetch(config: Config, store: Store, feeds: list[FeedConfig],
                     return
                 batch = pending[:]
                 pending.clear()
-                await asyncio.to_thread(commit, batch)
-                for done in batch:
-                    reports[done.feed.name] = _report(done, added)
-                    if on_done is not None:
-                        on_done(done)
-                    if on_report is not None:
-                        on_report(reports[done.feed.name])
-                    done.articles = []   # stored: the cycle needs them no more (memory)
+                stored(await asyncio.to_thread(commit, batch))
+                if held and not flushes:   # held sources are written soon even if no other one finishes
+                    flushes.add(asyncio.create_task(flush_after(pace["last_took"])))
 
-        return await collect_all(feeds, states, config.fetch, known.__contains__, now=now, on_done=finished,
-                                 robots=robots)
+        async def flush_after(delay: float) -> None:
+            await asyncio.sleep(delay)
+            async with turn:
+                flushes.clear()
+                stored(await asyncio.to_thread(commit, []))
+
+        flushes: set[asyncio.Task] = set()
+        results = await collect_all(feeds, states, config.fetch, known.__contains__, now=now, on_done=finished,
+                                    robots=robots)
+        async with turn:             # what is still held
+            for task in flushes:
+                task.cancel()
+            stored(await asyncio.to_thread(commit, [], True))
+        return results
 
     robots = RobotsCache.from_dict(read_robots_file(store.data_dir))
     results = asyncio.run(cycle())

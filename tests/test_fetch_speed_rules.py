@@ -200,3 +200,29 @@ def test_a_source_that_failed_last_cycle_is_fetched_first(server, make_config):
     server.hits.clear()
     cycle(config)
     assert [h.path for h in server.hits][0] == "/broken.xml"     # it failed last time: first now
+
+
+def test_sources_finishing_during_a_slow_write_are_written_together_each_reported_once_stored(server, make_config, monkeypatch):
+    import store as store_module
+    body = fixture_bytes("rss_forum.xml")
+    for n in range(10):
+        server.route(f"/f{n}.xml", Reply(body=body.replace(b"echo-cotentin.example/", f"echo{n}.example/".encode()),
+                                         headers=RSS))
+    config = make_config("".join(feed_toml(f"F{n}", server.url(f"/f{n}.xml")) for n in range(10)),
+                         {"parse_workers": 0})
+    writes = []
+    slow_flush = store_module.Store.flush
+
+    def flush(self):   # a slow disk: each write takes 0.3 s
+        time.sleep(0.3)
+        writes.append(time.monotonic())
+        slow_flush(self)
+    monkeypatch.setattr(store_module.Store, "flush", flush)
+    with open_store(config.data_dir) as store:
+        stored_when_done = []
+        reports = run_fetch(config, store, list(config.feeds), on_done=lambda r: stored_when_done.append(
+            all(a.id in store.articles for a in r.articles) and store.feeds.get(r.feed.name).last_checked))
+        count = len(store.articles)
+    assert count == 20 and all(r.new == 2 for r in reports)
+    assert len(stored_when_done) == 10 and all(stored_when_done)
+    assert len(writes) < 10   # sources finishing during a slow write are written together
