@@ -12,6 +12,7 @@ import math
 import re
 
 from domain.themes import THEME_CODES
+from triage.text import stem
 from triage.vocabulary import LEAD, TITLE, Vocabulary, Zones, zone_score
 
 Features = dict[str, float]
@@ -25,15 +26,6 @@ les des une pour par sur dans avec qui que est sont ont aux ses son leur leurs c
 plus pas elle elles ils nous vous mais comme tout tous toute toutes aussi entre sans sous
 lors dont fait ete etre avoir deja encore tres bien peut depuis apres avant chez ainsi
 """.split())
-
-
-def stem(word: str) -> str:
-    """Plural and feminine endings dropped: 'infirmieres' -> 'infirmier'."""
-    if len(word) > 3 and word[-1] in "sx":
-        word = word[:-1]
-    if len(word) > 5 and word.endswith("e"):
-        word = word[:-1]
-    return word
 
 
 def word_set(folded: str) -> set[str]:

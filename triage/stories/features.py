@@ -37,7 +37,7 @@ from triage.places import names as place_names
 from triage.places.context import inside_name, street_before
 from triage.places.data import load_places
 from triage.places.gazetteer import BLOCKER, COMMUNE, TITLE, gazetteer, tokenize
-from triage.text import fold, words
+from triage.text import fold, stem, words
 
 LEAD_CHARS = 2000        # the part of the text whose words describe the initiative
 SHINGLE_CHARS = 3000     # the part of the text compared for near-identical copies
@@ -166,15 +166,6 @@ def parse_date(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(str(value)[:10])
     except ValueError:
         return None
-
-
-def stem(word: str) -> str:
-    """Crude French normalisation: plural and feminine endings dropped."""
-    if len(word) > 3 and word[-1] in "sx":
-        word = word[:-1]
-    if len(word) > 5 and word.endswith("e"):
-        word = word[:-1]
-    return word
 
 
 def content_words(text: str) -> list[str]:

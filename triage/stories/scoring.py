@@ -38,7 +38,9 @@ import math
 from dataclasses import dataclass
 from typing import Callable
 
-from .features import Features, stem
+from triage.text import stem
+
+from .features import Features
 
 # Weights of the text similarity.
 W_TEXT = 1.0             # IDF-weighted cosine of title+lead feature bags
