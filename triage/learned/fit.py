@@ -28,7 +28,7 @@ MIN_DOCS = 2
 class FitOptions:
     relevance_c: float = 0.3
     relevance_threshold: float = 0.32
-    primary_c: float = 0.3
+    primary_c: float = 0.1
     theme_c: float = 10.0
     theme_threshold: float = 0.5
     story: bool = True
