@@ -113,7 +113,6 @@ class StoryIndex:
         self.window_days = window_days
         self.model = model
         self.renamed: dict[str, str] = {}   # stories merged into another by a bridging article
-        self._also_joins: list[tuple[float, str]] = []
         self._s = _State()
         self._published_clock: dt.date | None = None
         self._event_clock: dt.date | None = None
@@ -165,12 +164,11 @@ class StoryIndex:
             self._count(features)
         for item, features in fresh:
             keys = self._blocking_keys(features)
-            match = self._best_match(features, keys)
+            match, bridged = self._best_match(features, keys)
             story = match.story if match else f"s-{item.id}"
-            if match:
-                for p, other in self._also_joins:
-                    if p >= BRIDGE_P and other != story and other in self._s.stories:
-                        self._merge(story, other)
+            for other in bridged:
+                if other in self._s.stories:      # not merged away by an earlier bridge
+                    self._merge(story, other)
             self._insert(item.id, story, features, keys)
             result[item.id] = story
         for item_id in result:
@@ -198,7 +196,7 @@ class StoryIndex:
         features = extract(item)
         self._count(features)
         try:
-            return self._best_match(features, self._blocking_keys(features))
+            return self._best_match(features, self._blocking_keys(features))[0]
         finally:
             self._uncount(features)
 
@@ -220,8 +218,9 @@ class StoryIndex:
 
     # ------------------------------------------------------------------ internals
 
-    def _best_match(self, f: Features, keys: tuple[str, ...]) -> scoring.Match | None:
-        """The best story a new article (counted, not inserted yet) joins, if any."""
+    def _best_match(self, f: Features, keys: tuple[str, ...]) -> tuple[scoring.Match | None, list[str]]:
+        """The best story a new article (counted, not inserted yet) joins, if any, and the
+        other stories it surely reports too (P >= BRIDGE_P, learned model only)."""
         s = self._s
         idf, rarity = self._weights()
         probe = scoring.probe(f, idf)
@@ -239,7 +238,7 @@ class StoryIndex:
                 best_by_story[doc.story] = (sim, g)
         best: scoring.Match | None = None
         best_p = -1.0
-        self._also_joins = []
+        joined: list[tuple[float, str]] = []
         for story in sorted(best_by_story):
             sim, g = best_by_story[story]
             members = [s.docs[m].features for m in sorted(s.stories[story])]
@@ -250,10 +249,11 @@ class StoryIndex:
                 continue
             p = scoring.learned_score(self.model, sim, match.context, f, g)
             if p >= self.model.threshold:
-                self._also_joins.append((p, story))
+                joined.append((p, story))
                 if p > best_p:
                     best, best_p = match, p
-        return best
+        bridged = [story for p, story in joined if p >= BRIDGE_P and best is not None and story != best.story]
+        return best, bridged
 
     def _weights(self):
         """`idf` and `rarity` functions memoised for one placement (the counts do not
