@@ -31,6 +31,7 @@ import os
 import platform
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -438,6 +439,34 @@ def bench_email_send_week(config_dir: Path, articles: list[Article], subscribers
     return ok and rerun_ok and not report.email.failed and not report.email.retry
 
 
+def bench_email_process(config_dir: Path, articles: list[Article], subscribers: list[Subscriber],
+                        connections: int = 1) -> bool:
+    """2c: `run.py digest --send` as a whole process (imports, store load, send, ledger),
+    the way an operator or cron runs it."""
+    with counting_smtp_sink() as sink:
+        config = write_config(config_dir, smtp_port=sink.port, connections=connections)
+        fill_store(config.data_dir, articles, subscribers)
+        command = [sys.executable, str(REPO / "run.py"), "--config", str(config_dir / "config.toml"),
+                   "digest", "--send", "--week", WEEK]
+        start = time.perf_counter()
+        done = subprocess.run(command, cwd=config_dir, capture_output=True, text=True, timeout=600)
+        wall = time.perf_counter() - start
+        stats = sink.stats()
+    with open_store(config.data_dir) as store:
+        records = store.deliveries.for_week(WEEK)
+    expected = {s.address for s in subscribers if s.id in records and records[s.id].state == "sent"}
+    ok, verdict = sink_check(stats, expected)
+    ok &= done.returncode == 0
+    rows = [("command", " ".join(command[1:])),
+            ("exit status", str(done.returncode) + ("" if done.returncode == 0 else f": {done.stderr.strip()[-300:]}")),
+            ("wall time (whole process)", seconds(wall)),
+            ("rate (whole process)", f"{_rate(len(expected), wall)} e-mails/s"),
+            ("sink", verdict)]
+    print_table(f"2c. run.py digest --send as a process: {len(subscribers):,} e-mail subscribers, "
+                f"[email] connections = {connections}", rows)
+    return ok
+
+
 def _rate(done: int, spent: float) -> str:
     return f"{done / spent:,.0f}" if spent else "-"
 
@@ -551,13 +580,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="part 2b: SMTP connections to compare, e.g. 1,4 (default)")
     parser.add_argument("--in-flight", type=lambda v: [int(x) for x in v.split(",")], default=[1, 6],
                         help="part 3: Telegram requests in flight to compare, e.g. 1,6 (default)")
+    parser.add_argument("--stories", type=int, default=300,
+                        help="relevant stories new in the week (300; the issue's whole-process case used 28)")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--quick", action="store_true", help="smoke run: 1,000 / 1,000 / 300")
     args = parser.parse_args(argv)
     if args.quick:
         args.subscribers, args.emails, args.telegram = (min(args.subscribers, 1_000), min(args.emails, 1_000),
                                                         min(args.telegram, 300))
-    if min(args.subscribers, args.emails, args.telegram) < 1 or not set(args.parts) <= set("123"):
+    if min(args.subscribers, args.emails, args.telegram, args.stories) < 1 or not set(args.parts) <= set("123"):
         parser.error("counts must be positive and --parts made of 1, 2 and 3")
     return args
 
@@ -569,7 +600,7 @@ def main(argv: list[str] | None = None) -> int:
     print_table("Machine", machine_rows() + [
         ("run", f"week {WEEK}; {args.subscribers:,} rendered, {args.emails:,} e-mails, "
                 f"{args.telegram:,} Telegram digests; seed {args.seed}")])
-    plan = WeekPlan(week=WEEK)
+    plan = WeekPlan(week=WEEK, stories=args.stories)
     articles = week_articles(plan, args.seed)
     print(f"\n{len(articles):,} articles generated: {plan.stories} stories new in {WEEK}, {plan.older_relevant:,} older "
           f"relevant, {plan.irrelevant:,} irrelevant, {plan.after} first seen after the week")
@@ -585,6 +616,9 @@ def main(argv: list[str] | None = None) -> int:
             for connections in args.connections:
                 ok &= bench_email_send_week(workdir / f"send-week-email-{connections}", articles,
                                             email_subscribers, connections)
+            for connections in args.connections:
+                ok &= bench_email_process(workdir / f"process-email-{connections}", articles,
+                                          email_subscribers, connections)
         if "3" in args.parts:
             subscribers = narrow_subscribers(args.telegram, articles, args.seed + 2)
             for in_flight in args.in_flight:

@@ -10,6 +10,7 @@ import asyncio
 import dataclasses
 import datetime as dt
 import logging
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -247,7 +248,15 @@ def _outcome(record: Delivery, ok: bool, error: str | None, transient: bool, now
 
 
 def _deliver_email(config, store, items, records, report, now) -> None:
+    # the messages are rendered by send_emails' source thread while results come back on
+    # the connection threads: one lock for the records, the journal and the report
+    recording = threading.Lock()
+
     def on_result(result: EmailResult) -> None:
+        with recording:
+            _record_result(result)
+
+    def _record_result(result: EmailResult) -> None:
         record = records[result.key]
         if not result.attempted:      # the batch stopped (server unreachable): pending for the next run
             report.email.retry.append((record.subscriber, result.error or ""))
@@ -259,6 +268,10 @@ def _deliver_email(config, store, items, records, report, now) -> None:
         _count(report.email, record)
 
     def failed(subscriber: Subscriber, problem: str) -> None:
+        with recording:
+            _record_failure(subscriber, problem)
+
+    def _record_failure(subscriber: Subscriber, problem: str) -> None:
         record = records[subscriber.id]
         _outcome(record, False, f"invalid address {subscriber.address!r}: {problem}", False, now)
         store.deliveries.record(record)

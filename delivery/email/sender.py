@@ -15,6 +15,7 @@ Two faults are never turned into a resend in the same breath:
 """
 from __future__ import annotations
 
+import queue
 import smtplib
 import socket
 import ssl
@@ -26,6 +27,7 @@ from typing import Callable, Iterable
 from config.schema import EmailSettings
 
 RECONNECTS_PER_MESSAGE = 2
+PREFETCH_PER_CONNECTION = 8     # messages prepared ahead of the connections, per connection
 
 
 @dataclass
@@ -216,6 +218,56 @@ class _Batch:
             conn.quit()
 
 
+class _Prefetched:
+    """The items, drawn from their source by a thread of their own up to `ahead` items in
+    advance: a source that renders as it goes works while the connections wait for the
+    server (sockets release the GIL), instead of between two messages. An exception of
+    the source is raised by `next` in its turn; `close` stops the thread."""
+
+    _END = object()
+
+    def __init__(self, items: Iterable[OutgoingEmail], ahead: int):
+        self._queue: queue.Queue = queue.Queue(maxsize=max(1, ahead))
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._fill, args=(iter(items),), name="smtp-source", daemon=True)
+        self._thread.start()
+
+    def _fill(self, source) -> None:
+        try:
+            for item in source:
+                if not self._put((item, None)):
+                    return
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+            self._put((self._END, exc))
+            return
+        self._put((self._END, None))
+
+    def _put(self, entry) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(entry, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> OutgoingEmail:
+        item, error = self._queue.get()
+        if item is self._END:
+            self._queue.put((self._END, error))    # every later call ends the same way
+            if error is not None:
+                raise error
+            raise StopIteration
+        return item
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 def send_emails(settings: EmailSettings, password: str | None, items: Iterable[OutgoingEmail],
                 on_result: Callable[[EmailResult], None] | None = None,
                 connections: int | None = None) -> list[EmailResult]:
@@ -228,9 +280,12 @@ def send_emails(settings: EmailSettings, password: str | None, items: Iterable[O
     under a lock, so a generator (rendering as the batch goes) is fine. The extra
     connections open once the first one reached the server. An exception
     from the source or from `on_result` stops every connection after its current
-    message and is re-raised."""
-    batch = _Batch(settings, items, on_result)
+    message and is re-raised. The source is drawn by a thread of its own, a few items
+    ahead of the connections (see `_Prefetched`): it must not share unlocked state with
+    `on_result`."""
     count = max(1, connections if connections is not None else settings.connections)
+    source = _Prefetched(items, PREFETCH_PER_CONNECTION * count)
+    batch = _Batch(settings, source, on_result)
     first_done = threading.Event()
     extra = [threading.Thread(target=batch.run_after_first, args=(password, first_done), name=f"smtp-{n}",
                               daemon=True) for n in range(1, count)]
@@ -242,6 +297,7 @@ def send_emails(settings: EmailSettings, password: str | None, items: Iterable[O
         first_done.set()
         for thread in extra:
             thread.join()
+        source.close()
     if batch.error is not None:
         raise batch.error
     return [result for _, result in sorted(batch.results, key=lambda pair: pair[0])]

@@ -65,3 +65,40 @@ def test_an_on_result_failure_stops_every_connection(tmp_path):
         else:
             raise AssertionError("on_result's error was not re-raised")
         assert len(sink.messages) <= 5 + 2      # the other connections finish their current message only
+
+
+def test_the_source_is_drawn_ahead_of_the_connection_but_bounded(tmp_path):
+    """Messages are prepared while the server answers (a source that renders as it goes
+    overlaps the network wait), but never more than a few ahead: memory stays flat."""
+    from delivery.email.sender import PREFETCH_PER_CONNECTION
+    drawn = []
+    ahead_at_send = []
+
+    with SMTPSink(delay=0.02) as sink:
+        def source():
+            for n in range(60):
+                drawn.append(n)
+                yield mail(n)
+
+        def on_result(result):
+            ahead_at_send.append(len(drawn) - (int(result.key[1:]) + 1))
+
+        results = send_emails(settings_for(tmp_path, sink.port), None, source(), on_result)
+    assert all(r.ok for r in results) and len(sink.messages) == 60
+    assert max(ahead_at_send) >= 2                                  # prepared during the wait
+    assert max(ahead_at_send) <= PREFETCH_PER_CONNECTION + 2        # but bounded
+
+
+def test_an_error_of_the_source_is_raised_after_the_messages_before_it(tmp_path):
+    with SMTPSink() as sink:
+        def source():
+            yield from (mail(n) for n in range(3))
+            raise ValueError("rendering broke")
+
+        try:
+            send_emails(settings_for(tmp_path, sink.port, connections=2), None, source())
+        except ValueError as exc:
+            assert "rendering broke" in str(exc)
+        else:
+            raise AssertionError("the source's error was not re-raised")
+        assert len(sink.messages) == 3
