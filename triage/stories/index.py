@@ -64,6 +64,7 @@ class _State:
     docs: dict[int, _Doc] = field(default_factory=dict)
     by_id: dict[str, int] = field(default_factory=dict)
     stories: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    traits: dict[str, scoring.StoryTraits] = field(default_factory=dict)   # story -> pooled traits (cache)
     postings: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     df: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     counted: int = 0                   # articles whose bags are in `df`
@@ -241,8 +242,7 @@ class StoryIndex:
         joined: list[tuple[float, str]] = []
         for story in sorted(best_by_story):
             sim, g = best_by_story[story]
-            members = [s.docs[m].features for m in sorted(s.stories[story])]
-            match = scoring.Match(story, sim, scoring.context(f, members))
+            match = scoring.Match(story, sim, scoring.context(f, self._traits(story)))
             if self.model is None:
                 if match.joins and (best is None or _better(match, best)):
                     best = match
@@ -343,8 +343,20 @@ class StoryIndex:
         ranked = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))
         return [seq for seq, _ in ranked[:MAX_CANDIDATES]]
 
+    def _traits(self, story: str) -> scoring.StoryTraits:
+        """The story's pooled traits: kept up to date as members join, recomputed after
+        one left or stories merged."""
+        s = self._s
+        traits = s.traits.get(story)
+        if traits is None:
+            traits = s.traits[story] = scoring.story_traits(s.docs[m].features for m in s.stories[story])
+        return traits
+
     def _insert(self, article_id: str, story: str, f: Features, keys: tuple[str, ...]) -> None:
         s = self._s
+        held = s.traits.get(story)
+        if held is not None:
+            s.traits[story] = held.adding(f)
         seq = s.next_seq
         s.next_seq += 1
         ref = f.published or f.event_date or self.clock
@@ -362,6 +374,8 @@ class StoryIndex:
     def _merge(self, into: str, other: str) -> None:
         """File the articles of story `other` under `into` (a new article reports both)."""
         s = self._s
+        s.traits.pop(into, None)
+        s.traits.pop(other, None)
         for seq in s.stories.pop(other, set()):
             s.docs[seq].story = into
             s.stories[into].add(seq)
@@ -372,6 +386,7 @@ class StoryIndex:
         doc = s.docs.pop(seq)
         if s.by_id.get(doc.id) == seq:
             del s.by_id[doc.id]
+        s.traits.pop(doc.story, None)
         members = s.stories.get(doc.story)
         if members is not None:
             members.discard(seq)

@@ -36,7 +36,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterable
 
 from triage.text import stem
 
@@ -285,15 +285,37 @@ def theme_signal(a: frozenset[str], themes: frozenset[str]) -> float:
     return THEME_DIFF if a and themes and not a & themes else 0.0
 
 
-def context(a: Features, members: list[Features]) -> Context:
+@dataclass(frozen=True, slots=True)
+class StoryTraits:
+    """What `context` reads of a whole story: its members' event dates, title towns,
+    editions and themes, pooled (kept per story by the index, updated as members join)."""
+    dates: frozenset = frozenset()
+    towns: frozenset[str] = frozenset()
+    editions: frozenset[str] = frozenset()
+    themes: frozenset[str] = frozenset()
+
+    def adding(self, m: Features) -> "StoryTraits":
+        """These traits with one more member's."""
+        return StoryTraits(self.dates | {m.event_date} if m.event_date and m.event_date not in self.dates
+                           else self.dates,
+                           self.towns | m.towns if not m.towns <= self.towns else self.towns,
+                           self.editions | m.editions if not m.editions <= self.editions else self.editions,
+                           self.themes | m.themes if not m.themes <= self.themes else self.themes)
+
+
+def story_traits(members: Iterable[Features]) -> StoryTraits:
+    traits = StoryTraits()
+    for m in members:
+        traits = traits.adding(m)
+    return traits
+
+
+def context(a: Features, members: list[Features] | StoryTraits) -> Context:
     """Event dates, title towns, editions and themes of a new article against a whole
     story (an undated member may be the most similar while its story is dated)."""
-    dates = {m.event_date for m in members if m.event_date}
-    towns = frozenset().union(*(m.towns for m in members))
-    editions = frozenset().union(*(m.editions for m in members))
-    themes = frozenset().union(*(m.themes for m in members))
-    return Context(date_signal(a.event_date, dates), town_signal(a.towns, towns),
-                   edition_signal(a.editions, editions), theme_signal(a.themes, themes))
+    t = members if isinstance(members, StoryTraits) else story_traits(members)
+    return Context(date_signal(a.event_date, t.dates), town_signal(a.towns, t.towns),
+                   edition_signal(a.editions, t.editions), theme_signal(a.themes, t.themes))
 
 
 # --------------------------------------------------------------------------- learned decision
