@@ -47,6 +47,7 @@ _BOUNDS: dict[tuple[str, str], tuple[float, float, bool]] = {
     ("fetch", "max_retry_after"): (0, 86400, False),
     ("fetch", "max_entries_per_feed"): (1, 100_000, False),
     ("fetch", "parse_workers"): (0, 64, False),
+    ("fetch", "label_workers"): (0, 64, False),
     ("fetch", "max_pages_per_source"): (0, 10_000, False),
     ("store", "retention_days"): (1, 36500, False),
     ("telegram", "max_retries"): (0, 100, False),

@@ -5,6 +5,7 @@ import dataclasses
 import datetime as dt
 
 from domain.article import Article
+from pipeline.label_pool import LabelPool, label_rows
 from store import Store
 from triage.labeler import label_article
 from triage.vocabulary import load_vocabulary
@@ -20,14 +21,13 @@ def article_text(article: Article) -> str:
 
 
 def label_new_articles(articles: list[Article], store: Store, today: dt.date | None = None,
-                       stories=None) -> None:
+                       stories=None, pool: LabelPool | None = None) -> None:
     """Fill the triage fields of `articles` (not stored yet) in place.  `stories` (a
     `StoryIndex` of the store's recent articles, as `CycleLabeller` keeps one) saves
-    rebuilding it from the store."""
-    vocabulary = load_vocabulary()
-    for article in articles:
-        labels = label_article(vocabulary, article.title, article_text(article), article.published,
-                               article.url, article.source, article.region_hint, today=today)
+    rebuilding it from the store; `pool` labels in worker processes."""
+    rows = [(a.title, article_text(a), a.published, a.url, a.source, a.region_hint) for a in articles]
+    found = pool.labels(rows, today) if pool is not None else label_rows(rows, today)
+    for article, labels in zip(articles, found):
         article.relevant = labels.relevant
         article.relevance_p = None if labels.probability is None else round(labels.probability, 4)
         article.themes = labels.themes
@@ -48,17 +48,28 @@ class CycleLabeller:
     story index of the store's recent articles is built once, at the first source with
     relevant news, and every labelled article joins it, so later sources are compared
     with earlier ones without reading the store again.  One per cycle: moderators'
-    changes made meanwhile reach the next cycle."""
+    changes made meanwhile reach the next cycle.
 
-    def __init__(self, today: dt.date | None = None):
+    With `workers` > 0 the labels (not the stories) of large batches are computed in
+    that many worker processes (`pipeline.label_pool`); use it as a context manager so
+    that they stop with the cycle."""
+
+    def __init__(self, today: dt.date | None = None, workers: int = 0):
         self.today = today
         self.stories = None
+        self.pool = LabelPool(workers)
+
+    def __enter__(self) -> "CycleLabeller":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.pool.close()
 
     def __call__(self, articles: list[Article], store: Store) -> None:
         if self.stories is None and articles:
             oldest = min(dt.date.fromisoformat(a.fetched_at[:10]) for a in articles)
             self.stories = story_index(store, oldest - dt.timedelta(days=STORY_WINDOW_DAYS))
-        label_new_articles(articles, store, self.today, self.stories)
+        label_new_articles(articles, store, self.today, self.stories, self.pool)
 
 
 def label_as_relevant(article: Article, today: dt.date | None = None) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 
 Features = dict[str, float]
 
@@ -27,8 +28,9 @@ class Linear:
     threshold: float = 0.5
 
     def logit(self, features: Features) -> float:
+        # fsum: exact, so the same in every process whatever the order of the sets
         w = self.weights
-        return self.bias + sum([w[k] * features[k] for k in features.keys() & w.keys()])
+        return self.bias + math.fsum([w[k] * features[k] for k in features.keys() & w.keys()])
 
     def probability(self, features: Features) -> float:
         return sigmoid(self.logit(features))
@@ -52,11 +54,24 @@ class Softmax:
     bias: dict[str, float] = field(default_factory=dict)
 
     def scores(self, features: Features) -> dict[str, float]:
-        out = {}
-        for c in self.classes:
-            w = self.weights[c]
-            out[c] = self.bias.get(c, 0.0) + sum([w[k] * features[k] for k in features.keys() & w.keys()])
-        return out
+        terms: list[list[float]] = [[] for _ in self.classes]
+        by_feature = self._by_feature
+        for k in features.keys() & by_feature.keys():
+            value = features[k]
+            for i, weight in by_feature[k]:
+                terms[i].append(weight * value)
+        # fsum: exact, so the same in every process whatever the order of the sets
+        return {c: self.bias.get(c, 0.0) + math.fsum(t) for c, t in zip(self.classes, terms)}
+
+    @cached_property
+    def _by_feature(self) -> dict[str, tuple[tuple[int, float], ...]]:
+        """feature -> (class index, weight) for the classes that weigh it: one pass over
+        an article's features instead of one per class."""
+        found: dict[str, list[tuple[int, float]]] = {}
+        for i, c in enumerate(self.classes):
+            for k, w in self.weights[c].items():
+                found.setdefault(k, []).append((i, w))
+        return {k: tuple(v) for k, v in found.items()}
 
     def probabilities(self, features: Features) -> dict[str, float]:
         scores = self.scores(features)

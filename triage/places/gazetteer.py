@@ -87,11 +87,18 @@ def tokenize(field: str, zone: int) -> list[Token]:
             line += 1
         loud = loud_lines[line]
         gap = field[prev_end:start]
-        initial = not tokens or loud or bool(_SENTENCE_BREAK.search(gap))
-        joined = bool(tokens) and (not gap or _ONLY_JOINERS.fullmatch(gap) is not None)
+        if gap == " ":        # most gaps: no regex needed
+            initial, joined = not tokens or loud, bool(tokens)
+        else:
+            initial = not tokens or loud or bool(_SENTENCE_BREAK.search(gap))
+            joined = bool(tokens) and (not gap or _ONLY_JOINERS.fullmatch(gap) is not None)
         cap, upper = raw[0].isupper(), len(raw) > 1 and raw.isupper()
         token_zone = zone if zone == TITLE or start < LEAD_CHARS else BODY
-        parts = _FOLDED_WORD.findall(folded[start:end]) if aligned else words(raw)
+        if aligned:
+            part = folded[start:end]
+            parts = [part] if part.isascii() and part.isalnum() else _FOLDED_WORD.findall(part)
+        else:
+            parts = words(raw)
         if len(parts) == 1:
             part = parts[0]
             if cap and part in _SAINT:
@@ -127,9 +134,11 @@ class Gazetteer:
         self._add_articles_to_areas()
         for phrase in names.NOT_PLACES:
             self.index[_key(phrase)] = [Entry(BLOCKER, "", phrase)]
-        self.longest: dict[str, int] = {}
+        lengths: dict[str, set[int]] = {}
         for key in self.index:
-            self.longest[key[0]] = max(self.longest.get(key[0], 0), len(key))
+            lengths.setdefault(key[0], set()).add(len(key))
+        # first word -> the lengths of the keys it starts, longest first
+        self.lengths: dict[str, tuple[int, ...]] = {w: tuple(sorted(n, reverse=True)) for w, n in lengths.items()}
 
     def _add(self, name: str, entry: Entry, key: tuple[str, ...] | None = None) -> None:
         self.index.setdefault(key or _key(name), []).append(entry)
@@ -211,12 +220,18 @@ class Gazetteer:
     def find(self, tokens: list[Token]) -> list[Match]:
         """Names found in `tokens`, longest first, left to right, without overlaps."""
         found: list[Match] = []
-        i, n = 0, len(tokens)
+        n = len(tokens)
+        run = [1] * n       # run[i]: tokens from i on that a name may span (joined to the previous)
+        for i in range(n - 2, -1, -1):
+            if tokens[i + 1].joined:
+                run[i] = run[i + 1] + 1
+        i = 0
+        lengths, index = self.lengths, self.index
         while i < n:
-            for length in range(min(self.longest.get(tokens[i].norm, 0), n - i), 0, -1):
-                if length > 1 and not all(t.joined for t in tokens[i + 1: i + length]):
+            for length in lengths.get(tokens[i].norm, ()):
+                if length > run[i]:
                     continue
-                entries = self.index.get(tuple(t.norm for t in tokens[i: i + length]))
+                entries = index.get((tokens[i].norm,) if length == 1 else tuple(t.norm for t in tokens[i: i + length]))
                 if entries:
                     valid = tuple(e for e in entries if _written_right(e, tokens, i, length))
                     if valid:

@@ -1,0 +1,60 @@
+"""Labels computed in worker processes (pipeline/label_pool.py): the same labels as in
+process, no process for a small cycle, a dead worker replaced by labelling here, and
+nothing left running once the pool is closed."""
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+from pipeline.label_pool import LabelPool, label_rows
+
+ROWS = [
+    ("Un forum de l'emploi pour recruter des aides-soignants à Rennes",
+     "Le centre hospitalier organise le 12 mars un job dating pour pourvoir 40 postes d'aides-soignants "
+     "et d'infirmiers. L'ARS Bretagne soutient l'initiative.", "2026-03-01T08:00:00+00:00",
+     "https://www.ouest-france.fr/bretagne/rennes/forum.html", "ouest-france.fr", None),
+    ("Le club de football recrute un entraîneur", "Le club cherche un entraîneur pour ses équipes de jeunes.",
+     "2026-03-02T08:00:00+00:00", "https://www.exemple.fr/sport.html", "exemple.fr", None),
+    ("Ehpad : une charte pour fidéliser les soignants en Occitanie",
+     "Les directeurs d'Ehpad signent une charte pour améliorer la qualité de vie au travail et fidéliser "
+     "les équipes soignantes de la région Occitanie.", None, "https://www.ladepeche.fr/x.html", "ladepeche.fr",
+     "FR-OCC"),
+] * 4
+TODAY = dt.date(2026, 3, 3)
+
+
+def _wait_ready(pool: LabelPool, seconds: float = 60) -> None:
+    end = time.monotonic() + seconds
+    while not all(w.poll_ready() for w in pool._all):   # our own object
+        assert time.monotonic() < end, "the label worker never became ready"
+        time.sleep(0.05)
+
+
+def test_workers_label_as_this_process_does():
+    expected = label_rows(ROWS, TODAY)
+    assert [l.relevant for l in expected[:3]] == [True, False, True]
+    with LabelPool(2, start_rows=1) as pool:
+        pool.labels(ROWS[:1], TODAY)          # starts the workers
+        _wait_ready(pool)
+        processes = [w.process for w in pool._all]
+        assert len(processes) == 2
+        assert pool.labels(ROWS, TODAY) == expected
+    assert all(p.returncode is not None for p in processes)      # gone with the pool
+
+
+def test_a_small_cycle_starts_no_process():
+    with LabelPool(1, start_rows=100) as pool:
+        assert pool.labels(ROWS, TODAY) == label_rows(ROWS, TODAY)
+        assert pool._all == []
+
+
+def test_a_killed_worker_costs_speed_only():
+    expected = label_rows(ROWS, TODAY)
+    with LabelPool(1, start_rows=1) as pool:
+        pool.labels(ROWS[:1], TODAY)
+        _wait_ready(pool)
+        worker = pool._all[0].process
+        worker.kill()
+        worker.wait()
+        assert pool.labels(ROWS, TODAY) == expected     # labelled here instead
+        assert pool._all == [] and pool.labels(ROWS * 20, TODAY)[:len(ROWS)] == expected
