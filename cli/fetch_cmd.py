@@ -75,7 +75,8 @@ def handle(args, config) -> int:
         return 1
     progress = FetchProgress(len(feeds))
     try:
-        with open_store(config.data_dir) as store, CycleLabeller(workers=config.fetch.label_workers) as label:
+        with open_store(config.data_dir) as store, \
+                CycleLabeller(workers=config.fetch.label_workers, sources=len(feeds)) as label:
             reports = run_fetch(config, store, feeds, label=label, on_report=progress.report)
     finally:
         progress.close()

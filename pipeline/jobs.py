@@ -29,8 +29,10 @@ def fetch_job(config: Config, busy: threading.Lock) -> list[FeedReport] | None:
         return None
     try:
         # a Store of its own: the fetch reads without the lock while the bot keeps serving
-        with open_store(config.data_dir) as own_store, CycleLabeller(workers=config.fetch.label_workers) as label:
-            reports = run_fetch(config, own_store, select_feeds(config, None), label=label)
+        feeds = select_feeds(config, None)
+        with open_store(config.data_dir) as own_store, \
+                CycleLabeller(workers=config.fetch.label_workers, sources=len(feeds)) as label:
+            reports = run_fetch(config, own_store, feeds, label=label)
         failed = [r for r in reports if r.outcome == "failed"]
         log.info("fetch: %d new articles, %d of %d sources failed", sum(r.new for r in reports),
                  len(failed), len(reports))

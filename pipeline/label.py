@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import threading
 
 from domain.article import Article
-from pipeline.label_pool import LabelPool, label_rows
+from pipeline.label_pool import LabelPool, label_rows, warm_up
+from scrapers.collect import POOL_MIN_FEEDS
 from store import Store
 from triage.labeler import label_article
 from triage.vocabulary import load_vocabulary
@@ -51,15 +53,21 @@ class CycleLabeller:
     changes made meanwhile reach the next cycle.
 
     With `workers` > 0 the labels (not the stories) of large batches are computed in
-    that many worker processes (`pipeline.label_pool`); use it as a context manager so
-    that they stop with the cycle."""
+    that many worker processes (`pipeline.label_pool`), started at once for a cycle of
+    `POOL_MIN_FEEDS` sources or more; use it as a context manager so that they stop with
+    the cycle. Entering it also loads the triage models in a thread, while the first
+    downloads are under way."""
 
-    def __init__(self, today: dt.date | None = None, workers: int = 0):
+    def __init__(self, today: dt.date | None = None, workers: int = 0, sources: int = 0):
         self.today = today
         self.stories = None
         self.pool = LabelPool(workers)
+        self.sources = sources
 
     def __enter__(self) -> "CycleLabeller":
+        if self.sources >= POOL_MIN_FEEDS:
+            self.pool.start()
+            threading.Thread(target=warm_up, name="triage-warm-up", daemon=True).start()
         return self
 
     def __exit__(self, *exc) -> None:

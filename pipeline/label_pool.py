@@ -12,9 +12,9 @@ own downloads and stories.
 
 How: each worker is `python -m pipeline.label_worker`, a fresh interpreter (nothing of
 the fetch's threads, locks, event loop or main script is inherited), spoken to over its
-stdin and stdout in the frames of `scrapers.parse_worker`. Workers start once a cycle
-asked for `start_rows` labels (a handful of new articles never starts a process) and
-say when they have loaded the vocabulary and models; batches arriving meanwhile are
+stdin and stdout in the frames of `scrapers.parse_worker`. Workers start with `start()`
+(a cycle of many sources), or once a cycle asked for `start_rows` labels (a handful of
+new articles never starts a process), and say when they have loaded the models; batches arriving meanwhile are
 labelled here. A batch is cut into one share per worker and one labelled here
 meanwhile. A worker that fails (killed,
 out of memory, a garbled answer) costs speed only: that batch and every later one are
@@ -160,6 +160,11 @@ class LabelPool:
         except (OSError, EOFError, ValueError) as exc:
             self._give_up(exc)
             return label_rows(rows, today)
+
+    def start(self) -> None:
+        """Start the workers now (they load the models while the first downloads run)."""
+        if not self._all and self.workers and not self._failed:
+            self._start()
 
     def _start(self) -> None:
         try:

@@ -58,3 +58,14 @@ def test_a_killed_worker_costs_speed_only():
         worker.wait()
         assert pool.labels(ROWS, TODAY) == expected     # labelled here instead
         assert pool._all == [] and pool.labels(ROWS * 20, TODAY)[:len(ROWS)] == expected
+
+
+def test_a_cycle_of_many_sources_starts_its_workers_at_once(tmp_path):
+    from pipeline.label import CycleLabeller
+    from scrapers.collect import POOL_MIN_FEEDS
+    with CycleLabeller(workers=1, sources=POOL_MIN_FEEDS) as label:
+        assert len(label.pool._all) == 1                       # before any article came
+        process = label.pool._all[0].process
+    assert process.returncode is not None
+    with CycleLabeller(workers=1, sources=POOL_MIN_FEEDS - 1) as label:
+        assert label.pool._all == []

@@ -340,7 +340,11 @@ class StoryIndex:
             weight = idf(key) if key in s.df else 1.0
             for seq in posting:
                 votes[seq] += weight
-        ranked = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))
+        items = votes.items()
+        if len(votes) > MAX_CANDIDATES:   # only those reaching the k-th best vote can be among the k best
+            bar = heapq.nlargest(MAX_CANDIDATES, votes.values())[-1]
+            items = [kv for kv in items if kv[1] >= bar]
+        ranked = sorted(items, key=lambda kv: (-kv[1], kv[0]))
         return [seq for seq, _ in ranked[:MAX_CANDIDATES]]
 
     def _traits(self, story: str) -> scoring.StoryTraits:
