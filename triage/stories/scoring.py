@@ -174,7 +174,7 @@ def weighted_cosine(a: frozenset[str], a_norm: float, b: tuple[str, ...],
     """Cosine of two key sets, each key weighted by its idf (`a_norm`: a's squared norm)."""
     if not a_norm or not b:
         return 0.0
-    shared = math.fsum([idf(k) ** 2 for k in b if k in a])
+    shared = math.fsum([idf(k) ** 2 for k in a.intersection(b)])   # b's keys are distinct
     if not shared:
         return 0.0
     return shared / math.sqrt(a_norm * _norm(b, idf))
@@ -184,7 +184,7 @@ def shared_entities(a: frozenset[str], b: tuple[str, ...], rarity: Callable[[str
     """Rarity mass of the entities both articles name, in [0, 1].  A name counts once:
     its words, and shorter names inside it ("n:marie dupont" in "n:dr marie dupont"),
     do not count again."""
-    shared = [k for k in b if k in a]
+    shared = a.intersection(b)      # fsum below: the order keys come in does not matter
     if not shared:
         return 0.0
     names: list[str] = []
@@ -201,7 +201,7 @@ def containment(a: frozenset[int], b) -> float:
     smaller = min(len(a), len(b))
     if not smaller:
         return 0.0
-    return sum(1 for h in b if h in a) / smaller
+    return len(a.intersection(b)) / smaller      # b's hashes are distinct
 
 
 def copy_level(a: Features, b: Features, passage: float) -> int:
