@@ -77,7 +77,8 @@ def handle(args, config) -> int:
     try:
         with open_store(config.data_dir) as store, \
                 CycleLabeller(workers=config.fetch.label_workers, sources=len(feeds)) as label:
-            reports = run_fetch(config, store, feeds, label=label, on_report=progress.report)
+            reports = run_fetch(config, store, feeds, label=label, on_report=progress.report,
+                                prepare=label.prepare)
     finally:
         progress.close()
     rows = []

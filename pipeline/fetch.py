@@ -56,13 +56,16 @@ def run_fetch(config: Config, store: Store, feeds: list[FeedConfig],
               label: Callable[[list[Article], Store], None] | None = None,
               on_done: Callable[[SourceResult], None] | None = None,
               now: dt.datetime | None = None,
-              on_report: Callable[[FeedReport], None] | None = None) -> list[FeedReport]:
+              on_report: Callable[[FeedReport], None] | None = None,
+              prepare: Callable[[list[Article]], None] | None = None) -> list[FeedReport]:
     """Fetch `feeds`; as sources finish, label what is new and store it with the feeds'
     states in one short locked write. `store` should belong to this job alone (see
     pipeline.jobs.fetch_job): while the cycle runs it is used by one worker thread only
     (labelling reads it without the lock); `on_done` (with the source's result) and
     `on_report` (with its report: new, on topic, ...; for progress displays) are called
-    once a source is stored."""
+    once a source is stored. `prepare` (never blocking) is handed a source's new articles
+    as soon as it is downloaded, before its turn to be labelled and stored: a labeller
+    may start on them meanwhile (`pipeline.label.CycleLabeller.prepare`)."""
     now = now or dt.datetime.now(dt.timezone.utc)
     states = {f.name: store.feeds.get(f.name) for f in feeds}
     horizon = (now - dt.timedelta(days=config.store.retention_days)).isoformat()
@@ -74,12 +77,15 @@ def run_fetch(config: Config, store: Store, feeds: list[FeedConfig],
     held_articles: list[Article] = []
     pace = {"last_end": 0.0, "last_took": 0.0}
 
+    def is_fresh(article: Article) -> bool:
+        return not article.published or article.published >= horizon
+
     def commit(batch: list[SourceResult], final: bool = False) -> list[SourceResult]:
         """Label `batch`; write it with the sources held so far unless the last write
         ended less than its own duration ago (then hold it: writes rewrite today's
         segment whole, so many small ones cost more than they store). Returns the
         sources written now."""
-        fresh = [a for r in batch for a in r.articles if not a.published or a.published >= horizon]
+        fresh = [a for r in batch for a in r.articles if is_fresh(a)]
         held_ids = {a.id for a in held_articles}
         unseen = list({a.id: a for a in fresh if a.id not in store.articles and a.id not in held_ids}.values())
         if label is not None and unseen:
@@ -114,6 +120,8 @@ def run_fetch(config: Config, store: Store, feeds: list[FeedConfig],
                 done.articles = []   # stored: the cycle needs them no more (memory)
 
         async def finished(result: SourceResult) -> None:
+            if prepare is not None and label is not None:
+                prepare([a for a in result.articles if is_fresh(a) and a.id not in known])
             pending.append(result)
             async with turn:         # one commit at a time; whoever waited takes all that finished
                 if not pending:

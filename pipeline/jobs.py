@@ -32,7 +32,7 @@ def fetch_job(config: Config, busy: threading.Lock) -> list[FeedReport] | None:
         feeds = select_feeds(config, None)
         with open_store(config.data_dir) as own_store, \
                 CycleLabeller(workers=config.fetch.label_workers, sources=len(feeds)) as label:
-            reports = run_fetch(config, own_store, feeds, label=label)
+            reports = run_fetch(config, own_store, feeds, label=label, prepare=label.prepare)
         failed = [r for r in reports if r.outcome == "failed"]
         log.info("fetch: %d new articles, %d of %d sources failed", sum(r.new for r in reports),
                  len(failed), len(reports))

@@ -6,7 +6,7 @@ import datetime as dt
 import threading
 
 from domain.article import Article
-from pipeline.label_pool import LabelPool, label_rows, warm_up
+from pipeline.label_pool import ArticleLabels, LabelPool, Ticket, label_rows, warm_up
 from scrapers.collect import POOL_MIN_FEEDS
 from store import Store
 from triage.labeler import label_article
@@ -23,19 +23,19 @@ def article_text(article: Article) -> str:
 
 
 def label_new_articles(articles: list[Article], store: Store, today: dt.date | None = None,
-                       stories=None, pool: LabelPool | None = None) -> None:
+                       stories=None, labels: list[ArticleLabels] | None = None) -> None:
     """Fill the triage fields of `articles` (not stored yet) in place.  `stories` (a
     `StoryIndex` of the store's recent articles, as `CycleLabeller` keeps one) saves
-    rebuilding it from the store; `pool` labels in worker processes."""
-    rows = [(a.title, article_text(a), a.published, a.url, a.source, a.region_hint) for a in articles]
-    found = pool.labels(rows, today) if pool is not None else label_rows(rows, today)
-    for article, labels in zip(articles, found):
-        article.relevant = labels.relevant
-        article.relevance_p = None if labels.probability is None else round(labels.probability, 4)
-        article.themes = labels.themes
-        article.regions = labels.regions
-        article.event_date = labels.event_date
-        article.town = labels.town
+    rebuilding it from the store; `labels` (one per article) saves computing them."""
+    if labels is None:
+        labels = label_rows([label_row(a) for a in articles], today)
+    for article, found in zip(articles, labels, strict=True):
+        article.relevant = found.relevant
+        article.relevance_p = None if found.probability is None else round(found.probability, 4)
+        article.themes = found.themes
+        article.regions = found.regions
+        article.event_date = found.event_date
+        article.town = found.town
         article.story = None
     relevant = [a for a in articles if a.relevant]
     if relevant:
@@ -45,6 +45,12 @@ def label_new_articles(articles: list[Article], store: Store, today: dt.date | N
             article.story = f"s-{article.id}"
 
 
+def label_row(article: Article) -> tuple:
+    """What triage reads of an article (a `pipeline.label_pool.LabelRow`)."""
+    return (article.title, article_text(article), article.published, article.url, article.source,
+            article.region_hint)
+
+
 class CycleLabeller:
     """`label_new_articles` for one fetch cycle, which commits source after source: the
     story index of the store's recent articles is built once, at the first source with
@@ -52,17 +58,21 @@ class CycleLabeller:
     with earlier ones without reading the store again.  One per cycle: moderators'
     changes made meanwhile reach the next cycle.
 
-    With `workers` > 0 the labels (not the stories) of large batches are computed in
-    that many worker processes (`pipeline.label_pool`), started at once for a cycle of
-    `POOL_MIN_FEEDS` sources or more; use it as a context manager so that they stop with
-    the cycle. Entering it also loads the triage models in a thread, while the first
-    downloads are under way."""
+    With `workers` > 0 labels (not stories) are also computed in that many worker
+    processes (`pipeline.label_pool`), started at once for a cycle of `POOL_MIN_FEEDS`
+    sources or more, else once 100 articles came; `prepare` hands them a source's
+    articles as soon as it is downloaded, so that they are labelled while earlier
+    sources are filed under stories and written. Use it as a context manager so that the
+    workers stop with the cycle. Entering it also loads the triage models in a thread,
+    while the first downloads are under way."""
 
     def __init__(self, today: dt.date | None = None, workers: int = 0, sources: int = 0):
         self.today = today
         self.stories = None
         self.pool = LabelPool(workers)
         self.sources = sources
+        self._prepared: dict[str, tuple[Ticket, int]] = {}     # article id -> (ticket, row)
+        self._lock = threading.Lock()
 
     def __enter__(self) -> "CycleLabeller":
         if self.sources >= POOL_MIN_FEEDS:
@@ -73,11 +83,25 @@ class CycleLabeller:
     def __exit__(self, *exc) -> None:
         self.pool.close()
 
+    def prepare(self, articles: list[Article]) -> None:
+        """Start labelling `articles` (never blocks); `__call__` collects the labels."""
+        with self._lock:
+            articles = list({a.id: a for a in articles if a.id not in self._prepared}.values())
+            if not articles:
+                return
+            ticket = self.pool.submit([label_row(a) for a in articles], self.today)
+            for row, article in enumerate(articles):
+                self._prepared[article.id] = (ticket, row)
+
     def __call__(self, articles: list[Article], store: Store) -> None:
         if self.stories is None and articles:
             oldest = min(dt.date.fromisoformat(a.fetched_at[:10]) for a in articles)
             self.stories = story_index(store, oldest - dt.timedelta(days=STORY_WINDOW_DAYS))
-        label_new_articles(articles, store, self.today, self.stories, self.pool)
+        self.prepare(articles)          # those not prepared yet
+        with self._lock:
+            places = [self._prepared.pop(a.id) for a in articles]
+        labels = [self.pool.collect(ticket)[row] for ticket, row in places]
+        label_new_articles(articles, store, self.today, self.stories, labels)
 
 
 def label_as_relevant(article: Article, today: dt.date | None = None) -> None:

@@ -1,35 +1,42 @@
 """Article labels computed in worker processes, beside the fetch.
 
-What: `LabelPool(workers).labels(rows, today)` returns the triage labels of many
-articles (relevance, themes, regions, event date, town), computed by `label_rows` in
-`workers` child processes, or in this process with `LabelPool(0)`.
+What: `LabelPool(workers)` computes the triage labels of articles (relevance, themes,
+regions, event date, town) with `label_rows`, in `workers` child processes and in this
+process; `LabelPool(0)` labels here only.
 
-Why: labelling an article is pure Python (a few milliseconds each) and independent of
-every other article, while the rest of a fetch cycle (downloads, story assignment,
+Why: labelling an article is pure Python (a millisecond or more each) and independent
+of every other article, while the rest of a fetch cycle (downloads, story assignment,
 writes) runs in one process. On a 2-core machine, labelling in a child process lets a
 cycle of thousands of new articles use the second core instead of queueing behind its
 own downloads and stories.
 
-How: each worker is `python -m pipeline.label_worker`, a fresh interpreter (nothing of
-the fetch's threads, locks, event loop or main script is inherited), spoken to over its
-stdin and stdout in the frames of `scrapers.parse_worker`. Workers start with `start()`
-(a cycle of many sources), or once a cycle asked for `start_rows` labels (a handful of
-new articles never starts a process), and say when they have loaded the models; batches arriving meanwhile are
-labelled here. A batch is cut into one share per worker and one labelled here
-meanwhile. A worker that fails (killed,
-out of memory, a garbled answer) costs speed only: that batch and every later one are
-labelled here. Story assignment is not done here: it needs the cycle's whole story index
-(pipeline/label.py).
+How: `submit(rows)` queues the rows in chunks of `CHUNK_ROWS` and returns at once (the
+fetch submits a source's articles as soon as it is downloaded); `collect(ticket)` returns
+their labels, labelling here the chunks no worker has taken yet and waiting for the
+others. Each worker is `python -m pipeline.label_worker`, a fresh interpreter (nothing
+of the fetch's threads, locks, event loop or main script is inherited), spoken to over
+its stdin and stdout in the frames of `scrapers.parse_worker` by a thread of this
+process that takes the queued chunks one at a time (pipes release the interpreter lock).
+So the workers label the next sources while this process assigns stories and writes,
+and this process, rather than wait for a chunk a worker is labelling, labels the newest
+queued chunk itself (the workers take the oldest). Workers start with
+`start()` (a cycle of many sources) or once `start_rows` rows were submitted (a handful
+of new articles never starts a process), and take chunks once they have loaded the
+models. A worker that fails (killed, out of memory, a garbled answer) costs speed only:
+its chunk and every later one are labelled here. Story assignment is not done here: it
+needs the cycle's whole story index (pipeline/label.py).
 """
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 import os
-import select
 import subprocess
 import sys
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from scrapers.parse_worker import HEADER, decode, encode
@@ -71,26 +78,37 @@ def warm_up() -> None:
 
 
 class _Worker:
-    def __init__(self):
+    """One worker process and the thread of this process that feeds it."""
+
+    def __init__(self, pool: "LabelPool"):
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
         self.process = subprocess.Popen([sys.executable, "-m", "pipeline.label_worker"], cwd=ROOT, env=env,
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-        self.ready = False
+        self.ready = threading.Event()
+        self.thread = threading.Thread(target=self._serve, args=(pool,), name="label-feeder", daemon=True)
+        self.thread.start()
 
-    def poll_ready(self) -> bool:
-        """True once the worker said it loaded the models (never blocks)."""
-        if not self.ready and select.select([self.process.stdout], [], [], 0)[0]:
-            kind, _ = self.read()
+    def _serve(self, pool: "LabelPool") -> None:
+        """Wait for the worker to be ready, then label chunks taken from the pool's queue."""
+        taken = None
+        try:
+            kind, _ = self._read()
             if kind != READY:
                 raise OSError(f"label worker: unexpected {kind!r} instead of {READY!r}")
-            self.ready = True
-        return self.ready
+            self.ready.set()
+            while (taken := pool._take()) is not None:
+                key, (rows, today) = taken
+                self.process.stdin.write(encode((rows, today)))
+                self.process.stdin.flush()
+                kind, value = self._read()
+                if kind != "ok" or not isinstance(value, list) or len(value) != len(rows):
+                    raise OSError(f"label worker: {value if kind != 'ok' else 'wrong number of answers'}")
+                pool._done(key, value)
+                taken = None
+        except Exception as exc:  # noqa: BLE001 - a dead or garbled worker: its chunk is labelled here
+            pool._worker_failed(self, taken, exc)
 
-    def send(self, rows: list[LabelRow], today: dt.date | None) -> None:
-        self.process.stdin.write(encode((rows, today)))
-        self.process.stdin.flush()
-
-    def read(self) -> tuple[str, object]:
+    def _read(self) -> tuple[str, object]:
         header = self.process.stdout.read(HEADER.size)
         if len(header) < HEADER.size:
             raise EOFError("label worker exited")
@@ -104,22 +122,39 @@ class _Worker:
         try:
             self.process.stdin.close()     # EOF: the worker exits
             self.process.wait(5)
-        except (OSError, subprocess.TimeoutExpired):
+        except (OSError, ValueError, subprocess.TimeoutExpired):
             self.process.kill()
             self.process.wait()
+        self.thread.join(5)
         if self.process.stdout is not None:
             self.process.stdout.close()
 
 
+@dataclass
+class Ticket:
+    """Rows submitted together: the keys of their chunks, in order, and their labels
+    once collected."""
+    chunks: list[int] = field(default_factory=list)
+    labels: list[ArticleLabels] | None = None
+
+
 class LabelPool:
-    """`with LabelPool(1) as pool: labels = pool.labels(rows, today)`."""
+    """`with LabelPool(1) as pool: labels = pool.collect(pool.submit(rows, today))`, or
+    `pool.labels(rows, today)` for both at once."""
+
+    CHUNK_ROWS = 25
 
     def __init__(self, workers: int, start_rows: int = 100):
         self.workers = max(0, workers)
         self.start_rows = start_rows
         self._all: list[_Worker] = []
         self._failed = False
-        self._asked = 0
+        self._closing = False
+        self._submitted = 0
+        self._keys = itertools.count()
+        self._queue: OrderedDict[int, tuple[list, dt.date | None]] = OrderedDict()   # not taken yet
+        self._results: dict[int, object] = {}   # key -> labels, or the chunk given back by a failed worker
+        self._changed = threading.Condition()
 
     def __enter__(self) -> "LabelPool":
         return self
@@ -127,54 +162,84 @@ class LabelPool:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    def start(self) -> None:
+        """Start the workers now (they load the models while the first downloads run)."""
+        if not self._all and self.workers and not self._failed and not self._closing:
+            try:
+                self._all = [_Worker(self) for _ in range(self.workers)]
+            except OSError as exc:
+                log.warning("labelling in the fetch process: no label worker could start (%s)", exc)
+                self._failed = True
+
     def close(self) -> None:
+        with self._changed:
+            self._closing = True
+            self._changed.notify_all()
         for worker in self._all:
             worker.stop()
         self._all = []
 
     def labels(self, rows: list[LabelRow], today: dt.date | None = None) -> list[ArticleLabels]:
-        self._asked += len(rows)
-        if not self._all and self.workers and not self._failed and self._asked >= self.start_rows:
-            self._start()
-        try:
-            ready = [w for w in self._all if w.poll_ready()]
-            if not ready or len(rows) < 2:
-                return label_rows(rows, today)
-            # one share per worker, the last one labelled here meanwhile
-            size = -(-len(rows) // (len(ready) + 1))
-            chunks = [rows[i:i + size] for i in range(0, len(rows), size)]
-            sent = list(zip(ready, chunks[:-1]))
-            for worker, chunk in sent:
-                worker.send(chunk, today)
-            own = label_rows(chunks[-1], today) if len(chunks) > len(sent) else []
-            found: list[ArticleLabels] = []
-            for worker, _ in sent:
-                kind, value = worker.read()
-                if kind != "ok":
-                    raise OSError(f"label worker: {value}")
-                found.extend(value)
-            found.extend(own)
-            if len(found) != len(rows):
-                raise OSError(f"label worker: {len(found)} answers for {len(rows)} articles")
-            return found
-        except (OSError, EOFError, ValueError) as exc:
-            self._give_up(exc)
-            return label_rows(rows, today)
+        return self.collect(self.submit(rows, today))
 
-    def start(self) -> None:
-        """Start the workers now (they load the models while the first downloads run)."""
-        if not self._all and self.workers and not self._failed:
-            self._start()
+    def submit(self, rows: list[LabelRow], today: dt.date | None = None) -> Ticket:
+        """Queue `rows` for labelling; never blocks."""
+        ticket = Ticket()
+        with self._changed:
+            for i in range(0, len(rows), self.CHUNK_ROWS):
+                key = next(self._keys)
+                self._queue[key] = (rows[i:i + self.CHUNK_ROWS], today)
+                ticket.chunks.append(key)
+            self._submitted += len(rows)
+            self._changed.notify_all()
+        if not self._all and self._submitted >= self.start_rows:
+            self.start()
+        return ticket
 
-    def _start(self) -> None:
-        try:
-            self._all = [_Worker() for _ in range(self.workers)]
-        except OSError as exc:
-            self._give_up(exc)
+    def collect(self, ticket: Ticket) -> list[ArticleLabels]:
+        """The labels of a ticket's rows, in order: chunks still queued are labelled here,
+        the others awaited (or labelled here if their worker failed). Collecting a
+        ticket again returns the same labels."""
+        if ticket.labels is not None:
+            return ticket.labels
+        found: list[ArticleLabels] = []
+        for key in ticket.chunks:
+            while True:
+                with self._changed:
+                    value = self._queue.pop(key, None) or self._results.pop(key, None)
+                    if value is None:     # a worker has it: rather than wait, label the newest queued chunk
+                        spare = self._queue.popitem(last=True) if self._queue else None
+                        if spare is None:
+                            self._changed.wait()
+                            continue
+                if value is not None:
+                    break
+                spare_key, spare_chunk = spare
+                self._done(spare_key, label_rows(*spare_chunk))
+            found.extend(label_rows(*value) if isinstance(value, tuple) else value)
+        ticket.labels = found
+        return found
 
-    def _give_up(self, exc: BaseException) -> None:
-        log.warning("labelling in the fetch process from now on: a label worker failed (%s)", exc)
-        self._failed = True
-        for worker in self._all:
+    # The feeder threads' side.
+
+    def _take(self):
+        with self._changed:
+            while not self._queue and not self._closing:
+                self._changed.wait()
+            return None if self._closing else self._queue.popitem(last=False)
+
+    def _done(self, key: int, labels: list[ArticleLabels]) -> None:
+        with self._changed:
+            self._results[key] = labels
+            self._changed.notify_all()
+
+    def _worker_failed(self, worker: _Worker, taken, exc: BaseException) -> None:
+        with self._changed:
+            if taken is not None:
+                key, chunk = taken
+                self._results[key] = chunk          # given back: labelled by whoever collects it
+            closing = self._closing
+            self._changed.notify_all()
+        if not closing:
+            log.warning("a label worker failed (%s); its share is labelled in the fetch process", exc)
             worker.process.kill()
-        self.close()

@@ -21,12 +21,22 @@ def demo_store(tmp_path_factory):
     text = text.replace("read_timeout = 3", "read_timeout = 1")
     (tmp / "config.toml").write_text(text, encoding="utf-8")
     config = load_config(tmp / "config.toml", data_dir=tmp / "data")
+    prepared = []
     try:
-        with open_store(config.data_dir) as store:
-            reports = run_fetch(config, store, list(config.feeds), label=CycleLabeller())
+        # as `run.py fetch` does: label workers started at once (8 sources), each source's
+        # articles handed to them as soon as it is downloaded
+        with open_store(config.data_dir) as store, \
+                CycleLabeller(workers=config.fetch.label_workers, sources=len(config.feeds)) as label:
+            def prepare(articles):
+                prepared.extend(a.id for a in articles)
+                label.prepare(articles)
+            reports = run_fetch(config, store, list(config.feeds), label=label, prepare=prepare)
+            workers = list(label.pool._all)      # our own object
     finally:
         httpd.shutdown()
     store = open_store(config.data_dir)
+    assert workers and all(w.process.returncode is not None for w in workers)
+    assert {a.id for a in store.articles.iter()} <= set(prepared)
     yield {r.name: r for r in reports}, list(store.articles.iter())
 
 

@@ -4,7 +4,7 @@ nothing left running once the pool is closed."""
 from __future__ import annotations
 
 import datetime as dt
-import time
+import threading
 
 from pipeline.label_pool import LabelPool, label_rows
 
@@ -24,10 +24,8 @@ TODAY = dt.date(2026, 3, 3)
 
 
 def _wait_ready(pool: LabelPool, seconds: float = 60) -> None:
-    end = time.monotonic() + seconds
-    while not all(w.poll_ready() for w in pool._all):   # our own object
-        assert time.monotonic() < end, "the label worker never became ready"
-        time.sleep(0.05)
+    for worker in pool._all:            # our own object
+        assert worker.ready.wait(seconds), "the label worker never became ready"
 
 
 def test_workers_label_as_this_process_does():
@@ -57,7 +55,33 @@ def test_a_killed_worker_costs_speed_only():
         worker.kill()
         worker.wait()
         assert pool.labels(ROWS, TODAY) == expected     # labelled here instead
-        assert pool._all == [] and pool.labels(ROWS * 20, TODAY)[:len(ROWS)] == expected
+        assert pool.labels(ROWS * 20, TODAY)[:len(ROWS)] == expected
+
+
+def test_workers_label_what_was_submitted_while_this_process_is_busy():
+    """Submitted rows are labelled by the workers meanwhile: collecting them later finds
+    them done (nothing left in the queue for this process)."""
+    rows = ROWS * 10
+    with LabelPool(1, start_rows=1) as pool:
+        pool.start()
+        _wait_ready(pool)
+        ticket = pool.submit(rows, TODAY)
+        done = threading.Event()
+        while not done.wait(0.05):
+            with pool._changed:           # our own object
+                if not pool._queue and len(pool._results) == len(ticket.chunks):
+                    done.set()
+        assert pool.collect(ticket) == label_rows(rows, TODAY)
+        assert pool.collect(ticket) == label_rows(rows, TODAY)     # collecting again: the same
+
+
+def test_without_workers_queued_chunks_are_labelled_here():
+    """With no worker to take them (none started), collecting labels the queued chunks
+    here, in whatever order tickets are collected."""
+    with LabelPool(0) as pool:
+        first, second = pool.submit(ROWS[:3], TODAY), pool.submit(ROWS[3:6], TODAY)
+        assert pool.collect(second) == label_rows(ROWS[3:6], TODAY)
+        assert pool.collect(first) == label_rows(ROWS[:3], TODAY)
 
 
 def test_a_cycle_of_many_sources_starts_its_workers_at_once(tmp_path):

@@ -26,20 +26,58 @@ class VocabularyError(Exception):
     pass
 
 
-def term_pattern(term: str) -> str:
-    """Regex for one vocabulary term (folded text): plural endings, '*' wildcards."""
+_PLURAL = r"(?:s|x|es)?"
+_WILDCARD = r"[a-z0-9]*"
+
+
+def term_atoms(term: str) -> tuple[str, ...]:
+    """The regex pieces of one vocabulary term (folded text), one per character, plural
+    ending, '*' wildcard or separator (joined, they are the term's regex)."""
     words = [w for w in re.split(r"[\s'\-]+", fold(term).strip()) if w]
     if not words:
         raise VocabularyError(f"empty term {term!r}")
-    parts = []
-    for word in words:
+    atoms: list[str] = []
+    for n, word in enumerate(words):
+        if n:
+            atoms.append(_SEPARATOR)
         if word.endswith("*"):
-            parts.append(re.escape(word[:-1]) + r"[a-z0-9]*")
+            atoms += [re.escape(c) for c in word[:-1]] + [_WILDCARD]
         elif word[-1].isalnum():
-            parts.append(re.escape(word) + r"(?:s|x|es)?")
+            atoms += [re.escape(c) for c in word] + [_PLURAL]
         else:
-            parts.append(re.escape(word))
-    return _SEPARATOR.join(parts)
+            atoms += [re.escape(c) for c in word]
+    return tuple(atoms)
+
+
+def trie_pattern(terms: list[str]) -> str:
+    """One regex for all `terms`, their common prefixes factored out (Python's `re`
+    tries alternatives one by one: hundreds of terms in a flat alternation cost a
+    comparison each at every position). Longer continuations are tried first, as the
+    flat alternation sorted longest first did."""
+    END = ""
+    root: dict = {}
+    for term in terms:
+        node = root
+        for atom in term_atoms(term):
+            node = node.setdefault(atom, {})
+        node[END] = {}
+
+    depths: dict[int, int] = {}
+
+    def depth(node: dict) -> int:
+        if id(node) not in depths:
+            depths[id(node)] = 1 + max((depth(child) for atom, child in node.items() if atom != END), default=0)
+        return depths[id(node)]
+
+    def emit(node: dict) -> str:
+        children = sorted((atom for atom in node if atom != END), key=lambda a: (-depth(node[a]), a))
+        alternatives = [atom + emit(node[atom]) for atom in children]
+        if not alternatives:
+            return ""
+        body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+        return f"(?:{body})?" if END in node else body
+
+    return emit(root) if root else r"(?!x)x"
 
 
 @dataclass(frozen=True)
@@ -49,9 +87,7 @@ class TermSet:
 
     @classmethod
     def build(cls, terms: list[str]) -> "TermSet":
-        patterns = sorted({term_pattern(t) for t in terms}, key=len, reverse=True)
-        body = "|".join(patterns) if patterns else r"(?!x)x"
-        return cls(tuple(terms), re.compile(r"(?<![a-z0-9])(?:" + body + r")(?![a-z0-9])"))
+        return cls(tuple(terms), re.compile(r"(?<![a-z0-9])(?:" + trie_pattern(terms) + r")(?![a-z0-9])"))
 
     def hits(self, folded: str) -> list[str]:
         return [m.group(0) for m in self.regex.finditer(folded)]

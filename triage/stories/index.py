@@ -163,9 +163,13 @@ class StoryIndex:
         self._advance_clock([item for item, _ in fresh])
         for _, features in fresh:      # the batch counts in the word rarity it is judged by
             self._count(features)
+        # The counts stay as they are while the batch is placed: one table of word
+        # weights, and the norms of the indexed articles computed once, serve it all.
+        weights = self._weights()
+        norms: dict[int, tuple[float, float]] = {}
         for item, features in fresh:
             keys = self._blocking_keys(features)
-            match, bridged = self._best_match(features, keys)
+            match, bridged = self._best_match(features, keys, weights, norms)
             story = match.story if match else f"s-{item.id}"
             for other in bridged:
                 if other in self._s.stories:      # not merged away by an earlier bridge
@@ -219,11 +223,16 @@ class StoryIndex:
 
     # ------------------------------------------------------------------ internals
 
-    def _best_match(self, f: Features, keys: tuple[str, ...]) -> tuple[scoring.Match | None, list[str]]:
+    def _best_match(self, f: Features, keys: tuple[str, ...], weights=None,
+                    norms: dict[int, tuple[float, float]] | None = None
+                    ) -> tuple[scoring.Match | None, list[str]]:
         """The best story a new article (counted, not inserted yet) joins, if any, and the
-        other stories it surely reports too (P >= BRIDGE_P, learned model only)."""
+        other stories it surely reports too (P >= BRIDGE_P, learned model only).
+        `weights` (`_weights()`) and `norms` (indexed article -> norms under them) may be
+        shared by placements under unchanged counts."""
         s = self._s
-        idf, rarity = self._weights()
+        idf, rarity = weights or self._weights()
+        norms = {} if norms is None else norms
         probe = scoring.probe(f, idf)
         best_by_story: dict[str, tuple[scoring.Similarity, Features]] = {}
         for seq in self._candidates(keys, idf):
@@ -233,7 +242,10 @@ class StoryIndex:
                 continue
             if self.model is None and not scoring.regions_compatible(f.regions, g.regions):
                 continue
-            sim = scoring.similarity(probe, g, idf, rarity)
+            b_norms = norms.get(seq)
+            if b_norms is None:
+                b_norms = norms[seq] = scoring.norms(g, idf)
+            sim = scoring.similarity(probe, g, idf, rarity, b_norms)
             held = best_by_story.get(doc.story)
             if held is None or sim.rank() > held[0].rank():
                 best_by_story[doc.story] = (sim, g)

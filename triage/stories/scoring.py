@@ -170,14 +170,20 @@ def _norm(keys, idf: Callable[[str], float]) -> float:
 
 
 def weighted_cosine(a: frozenset[str], a_norm: float, b: tuple[str, ...],
-                    idf: Callable[[str], float]) -> float:
-    """Cosine of two key sets, each key weighted by its idf (`a_norm`: a's squared norm)."""
+                    idf: Callable[[str], float], b_norm: float | None = None) -> float:
+    """Cosine of two key sets, each key weighted by its idf (`a_norm`, `b_norm`: their
+    squared norms; b's computed when not given)."""
     if not a_norm or not b:
         return 0.0
     shared = math.fsum([idf(k) ** 2 for k in a.intersection(b)])   # b's keys are distinct
     if not shared:
         return 0.0
-    return shared / math.sqrt(a_norm * _norm(b, idf))
+    return shared / math.sqrt(a_norm * (_norm(b, idf) if b_norm is None else b_norm))
+
+
+def norms(f: Features, idf: Callable[[str], float]) -> tuple[float, float]:
+    """Squared norms of an article's bag and title under `idf` (for `similarity`)."""
+    return _norm(f.bag, idf), _norm(f.title, idf)
 
 
 def shared_entities(a: frozenset[str], b: tuple[str, ...], rarity: Callable[[str], float]) -> float:
@@ -221,14 +227,16 @@ def copy_level(a: Features, b: Features, passage: float) -> int:
 
 
 def similarity(a: Probe | Features, b: Features, idf: Callable[[str], float],
-               rarity: Callable[[str], float]) -> Similarity:
-    """What a new article (`a`, best given as a `Probe`) shares with an indexed one."""
+               rarity: Callable[[str], float], b_norms: tuple[float, float] | None = None) -> Similarity:
+    """What a new article (`a`, best given as a `Probe`) shares with an indexed one
+    (`b_norms`: `norms(b, idf)`, when known)."""
     p = a if isinstance(a, Probe) else probe(a, idf)
     f = p.features
     passage = containment(p.shingles, b.shingles)
+    bag_norm, title_norm = b_norms if b_norms is not None else (None, None)
     return Similarity(
-        text=weighted_cosine(p.bag, p.bag_norm, b.bag, idf),
-        title=weighted_cosine(p.title, p.title_norm, b.title, idf),
+        text=weighted_cosine(p.bag, p.bag_norm, b.bag, idf, bag_norm),
+        title=weighted_cosine(p.title, p.title_norm, b.title, idf, title_norm),
         entity=shared_entities(p.entities, b.entities, rarity),
         passage=passage,
         copy=copy_level(f, b, passage),
