@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from domain.themes import THEME_CODES
+from triage.learned.linear import sigmoid
 from triage.vocabulary import Vocabulary, Zones, zone_score
 
 STRONG_WEIGHT = 3.0
@@ -37,15 +38,17 @@ def pick_themes(scores: dict[str, float]) -> list[str]:
     return [primary, *others][:MAX_THEMES]
 
 
-def model_themes(primary_model, theme_models: dict, features: dict[str, float]) -> list[str]:
+def model_themes(primary_model, theme_bank, features: dict[str, float]) -> list[str]:
     """Themes from the learned models: the most likely primary theme, then every other
-    theme whose own model says it is covered, most likely first."""
+    theme whose own model says it is covered, most likely first (`theme_bank`: the
+    theme models as `TriageModel.theme_bank`)."""
     probabilities = primary_model.probabilities(features)
     primary = max(THEME_CODES, key=lambda t: (probabilities.get(t, 0.0), -THEME_CODES.index(t)))
+    names, thresholds, bank = theme_bank
     others = []
-    for theme, model in theme_models.items():
+    for theme, threshold, logit in zip(names, thresholds, bank.scores(features)):
         if theme != primary:
-            p = model.probability(features)
-            if p >= model.threshold:
+            p = sigmoid(logit)
+            if p >= threshold:
                 others.append((-p, THEME_CODES.index(theme), theme))
     return [primary, *(t for _, _, t in sorted(others))]

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
-from .linear import Linear, Softmax
+from .linear import Linear, LinearBank, Softmax
 
 MODEL_PATH = Path(__file__).with_name("model.json")
 FORMAT = 1
@@ -34,6 +34,13 @@ class TriageModel:
     dates: Linear | None = None                            # this stated date is the event's
     regions: Linear | None = None                          # this region (or "FR") is the article's
     info: dict = field(default_factory=dict)               # how and on what it was fitted
+
+    @cached_property
+    def theme_bank(self) -> tuple[tuple[str, ...], tuple[float, ...], LinearBank]:
+        """The theme models as one bank: (themes, thresholds, bank), scored in one pass."""
+        names = tuple(self.themes)
+        return (names, tuple(self.themes[t].threshold for t in names),
+                LinearBank.of([(self.themes[t].weights, self.themes[t].bias) for t in names]))
 
     def to_json(self) -> dict:
         return {

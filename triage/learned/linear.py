@@ -54,24 +54,11 @@ class Softmax:
     bias: dict[str, float] = field(default_factory=dict)
 
     def scores(self, features: Features) -> dict[str, float]:
-        terms: list[list[float]] = [[] for _ in self.classes]
-        by_feature = self._by_feature
-        for k in features.keys() & by_feature.keys():
-            value = features[k]
-            for i, weight in by_feature[k]:
-                terms[i].append(weight * value)
-        # fsum: exact, so the same in every process whatever the order of the sets
-        return {c: self.bias.get(c, 0.0) + math.fsum(t) for c, t in zip(self.classes, terms)}
+        return dict(zip(self.classes, self._bank.scores(features)))
 
     @cached_property
-    def _by_feature(self) -> dict[str, tuple[tuple[int, float], ...]]:
-        """feature -> (class index, weight) for the classes that weigh it: one pass over
-        an article's features instead of one per class."""
-        found: dict[str, list[tuple[int, float]]] = {}
-        for i, c in enumerate(self.classes):
-            for k, w in self.weights[c].items():
-                found.setdefault(k, []).append((i, w))
-        return {k: tuple(v) for k, v in found.items()}
+    def _bank(self) -> "LinearBank":
+        return LinearBank.of([(self.weights[c], self.bias.get(c, 0.0)) for c in self.classes])
 
     def probabilities(self, features: Features) -> dict[str, float]:
         scores = self.scores(features)
@@ -92,3 +79,37 @@ class Softmax:
 
 def _rounded(weights: dict[str, float]) -> dict[str, float]:
     return {k: round(v, 5) for k, v in sorted(weights.items()) if abs(v) >= 1e-5}
+
+
+@dataclass(frozen=True)
+class LinearBank:
+    """Several linear scorers over the same features, scored in one pass: each feature
+    the article has is looked up once and adds its value times a row of weights (one per
+    scorer). Features are taken in sorted order, so that a score is the same in every
+    process whatever the order of the sets it came from."""
+    rows: dict[str, tuple[float, ...]]     # feature -> its weight in each scorer (0.0: none)
+    biases: tuple[float, ...]
+
+    @classmethod
+    def of(cls, scorers: list[tuple[dict[str, float], float]]) -> "LinearBank":
+        """From (weights, bias) pairs, in the order scores are wanted."""
+        rows: dict[str, list[float]] = {}
+        for i, (weights, _) in enumerate(scorers):
+            for k, w in weights.items():
+                rows.setdefault(k, [0.0] * len(scorers))[i] = w
+        return cls({k: tuple(v) for k, v in rows.items()}, tuple(b for _, b in scorers))
+
+    def scores(self, features: Features) -> list[float]:
+        rows = self.rows
+        # Features of equal value (an article's words all weigh the same) are summed
+        # column by column first, then multiplied once.
+        by_value: dict[float, list[tuple[float, ...]]] = {}
+        for k in sorted(features.keys() & rows.keys()):
+            value = features[k]
+            if value:
+                by_value.setdefault(value, []).append(rows[k])
+        total = list(self.biases)
+        for value, group in by_value.items():
+            sums = group[0] if len(group) == 1 else [math.fsum(column) for column in zip(*group)]
+            total = [t + s * value for t, s in zip(total, sums)]
+        return total
