@@ -39,7 +39,8 @@ def label_new_articles(articles: list[Article], store: Store, today: dt.date | N
         article.story = None
     relevant = [a for a in articles if a.relevant]
     if relevant:
-        assign_stories(relevant, store, stories)
+        features = {a.id: found.story_features for a, found in zip(articles, labels) if found.story_features}
+        assign_stories(relevant, store, stories, features)
     for article in articles:
         if article.story is None:
             article.story = f"s-{article.id}"
@@ -48,7 +49,7 @@ def label_new_articles(articles: list[Article], store: Store, today: dt.date | N
 def label_row(article: Article) -> tuple:
     """What triage reads of an article (a `pipeline.label_pool.LabelRow`)."""
     return (article.title, article_text(article), article.published, article.url, article.source,
-            article.region_hint)
+            article.region_hint, article.fetched_at)
 
 
 class CycleLabeller:
@@ -129,14 +130,15 @@ def story_index(store: Store, since: dt.date):
     return index
 
 
-def assign_stories(articles: list[Article], store: Store, index=None) -> None:
+def assign_stories(articles: list[Article], store: Store, index=None, features: dict | None = None) -> None:
     """File relevant new articles under stories, joining the store's recent ones; with
     `index` given, that index is used (and the articles join it) instead of one built
-    from the store."""
+    from the store; `features` (article id -> story features, as `label_rows` gives them)
+    saves extracting them again."""
     if index is None:
         oldest = min(dt.date.fromisoformat(a.fetched_at[:10]) for a in articles)
         index = story_index(store, oldest - dt.timedelta(days=STORY_WINDOW_DAYS))
-    assigned = index.assign([_story_input(a) for a in articles])
+    assigned = index.assign([_story_input(a) for a in articles], features)
     for article in articles:
         article.story = assigned.get(article.id, f"s-{article.id}")
 

@@ -45,7 +45,8 @@ log = logging.getLogger("vigie.label")
 ROOT = Path(__file__).resolve().parent.parent   # the folder holding the pipeline package
 READY = "ready"
 
-# (title, text, published, url, source, region_hint): what triage reads of an article
+# (title, text, published, url, source, region_hint, fetched_at): what triage reads of an
+# article (pipeline.label.label_row)
 LabelRow = tuple
 
 
@@ -57,24 +58,34 @@ class ArticleLabels:
     regions: list[str]
     event_date: str | None
     town: str | None
+    story_features: object = None   # a relevant article's `triage.stories.Features`, for its story
 
 
 def label_rows(rows: list[LabelRow], today: dt.date | None) -> list[ArticleLabels]:
-    """The labels of each row, in order (the same function in a worker or here)."""
+    """The labels of each row, in order, with the story features of the relevant ones
+    (the same function in a worker or here)."""
     from triage.labeler import label_article
+    from triage.stories import StoryInput
+    from triage.stories.features import extract
     from triage.vocabulary import load_vocabulary
     vocabulary = load_vocabulary()
     out = []
-    for title, text, published, url, source, region_hint in rows:
+    for title, text, published, url, source, region_hint, fetched_at in rows:
         labels = label_article(vocabulary, title, text, published, url, source, region_hint, today=today)
+        features = None
+        if labels.relevant:
+            features = extract(StoryInput(id="", title=title, text=text, source=source, url=url,
+                                          published=published or fetched_at, event_date=labels.event_date,
+                                          regions=list(labels.regions), themes=list(labels.themes)))
         out.append(ArticleLabels(labels.relevant, labels.probability, labels.themes, labels.regions,
-                                 labels.event_date, labels.town))
+                                 labels.event_date, labels.town, features))
     return out
 
 
 def warm_up() -> None:
     """Load the vocabulary, models and place names."""
-    label_rows([("Forum de l'emploi", "Un forum des métiers du soin à Lyon.", None, "", "", None)], None)
+    label_rows([("Forum de l'emploi pour les métiers du soin", "Un forum des métiers du soin à Lyon le 3 mars "
+                 "pour recruter des aides-soignants.", None, "", "", None, "")], None)
 
 
 class _Worker:

@@ -12,13 +12,13 @@ ROWS = [
     ("Un forum de l'emploi pour recruter des aides-soignants à Rennes",
      "Le centre hospitalier organise le 12 mars un job dating pour pourvoir 40 postes d'aides-soignants "
      "et d'infirmiers. L'ARS Bretagne soutient l'initiative.", "2026-03-01T08:00:00+00:00",
-     "https://www.ouest-france.fr/bretagne/rennes/forum.html", "ouest-france.fr", None),
+     "https://www.ouest-france.fr/bretagne/rennes/forum.html", "ouest-france.fr", None, "2026-03-02T09:00:00+00:00"),
     ("Le club de football recrute un entraîneur", "Le club cherche un entraîneur pour ses équipes de jeunes.",
-     "2026-03-02T08:00:00+00:00", "https://www.exemple.fr/sport.html", "exemple.fr", None),
+     "2026-03-02T08:00:00+00:00", "https://www.exemple.fr/sport.html", "exemple.fr", None, "2026-03-02T09:00:00+00:00"),
     ("Ehpad : une charte pour fidéliser les soignants en Occitanie",
      "Les directeurs d'Ehpad signent une charte pour améliorer la qualité de vie au travail et fidéliser "
      "les équipes soignantes de la région Occitanie.", None, "https://www.ladepeche.fr/x.html", "ladepeche.fr",
-     "FR-OCC"),
+     "FR-OCC", "2026-03-02T09:00:00+00:00"),
 ] * 4
 TODAY = dt.date(2026, 3, 3)
 
@@ -31,6 +31,7 @@ def _wait_ready(pool: LabelPool, seconds: float = 60) -> None:
 def test_workers_label_as_this_process_does():
     expected = label_rows(ROWS, TODAY)
     assert [l.relevant for l in expected[:3]] == [True, False, True]
+    assert [l.story_features is not None for l in expected[:3]] == [True, False, True]   # for their stories
     with LabelPool(2, start_rows=1) as pool:
         pool.labels(ROWS[:1], TODAY)          # starts the workers
         _wait_ready(pool)

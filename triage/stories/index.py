@@ -146,9 +146,11 @@ class StoryIndex:
             self._insert(item.id, item.story or f"s-{item.id}", features, self._blocking_keys(features))
         self._prune_window()
 
-    def assign(self, items: list[StoryInput]) -> dict[str, str]:
+    def assign(self, items: list[StoryInput], features: dict[str, Features] | None = None) -> dict[str, str]:
         """Story id of each new article; each joins the index, so later articles of the
-        batch can join its story."""
+        batch can join its story. `features` (id -> `extract(item)`, computed elsewhere,
+        e.g. in a labelling worker) saves extracting them here."""
+        features = features or {}
         result: dict[str, str] = {}
         fresh: list[tuple[StoryInput, Features]] = []
         for item in sorted(items, key=_order):
@@ -159,7 +161,7 @@ class StoryIndex:
                 result[item.id] = known
                 continue
             result[item.id] = ""
-            fresh.append((item, extract(item)))
+            fresh.append((item, features.get(item.id) or extract(item)))
         self._advance_clock([item for item, _ in fresh])
         for _, features in fresh:      # the batch counts in the word rarity it is judged by
             self._count(features)
