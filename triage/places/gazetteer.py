@@ -78,6 +78,7 @@ def tokenize(field: str, zone: int) -> list[Token]:
     aligned = len(folded) == len(field)
     tokens: list[Token] = []
     append = tokens.append
+    new_token = tuple.__new__     # a Token without the keyword handling of its __new__
     prev_end = 0
     line, last_line = 0, len(line_starts) - 1
     for m in _RAW_WORD.finditer(field):
@@ -103,13 +104,13 @@ def tokenize(field: str, zone: int) -> list[Token]:
             part = parts[0]
             if cap and part in _SAINT:
                 part = _SAINT[part]
-            append(Token(part, start, end, cap, upper, initial, loud, token_zone, joined))
+            append(new_token(Token, (part, start, end, cap, upper, initial, loud, token_zone, joined)))
         else:
             for k, part in enumerate(parts):
                 if cap and part in _SAINT:
                     part = _SAINT[part]
-                append(Token(part, start, end, cap and k == 0, upper, initial and k == 0,
-                             loud, token_zone, joined or k > 0))
+                append(new_token(Token, (part, start, end, cap and k == 0, upper, initial and k == 0,
+                                         loud, token_zone, joined or k > 0)))
         prev_end = end
     return tokens
 
@@ -221,6 +222,7 @@ class Gazetteer:
         """Names found in `tokens`, longest first, left to right, without overlaps."""
         found: list[Match] = []
         n = len(tokens)
+        norms = [t.norm for t in tokens]
         run = [1] * n       # run[i]: tokens from i on that a name may span (joined to the previous)
         for i in range(n - 2, -1, -1):
             if tokens[i + 1].joined:
@@ -228,10 +230,10 @@ class Gazetteer:
         i = 0
         lengths, index = self.lengths, self.index
         while i < n:
-            for length in lengths.get(tokens[i].norm, ()):
+            for length in lengths.get(norms[i], ()):
                 if length > run[i]:
                     continue
-                entries = index.get((tokens[i].norm,) if length == 1 else tuple(t.norm for t in tokens[i: i + length]))
+                entries = index.get(tuple(norms[i:i + length]))
                 if entries:
                     valid = tuple(e for e in entries if _written_right(e, tokens, i, length))
                     if valid:
