@@ -59,11 +59,11 @@ class CycleLabeller:
     with earlier ones without reading the store again.  One per cycle: moderators'
     changes made meanwhile reach the next cycle.
 
-    With `workers` > 0 labels (not stories) are also computed in that many worker
-    processes (`pipeline.label_pool`), started at once for a cycle of `POOL_MIN_FEEDS`
-    sources or more, else once 100 articles came; `prepare` hands them a source's
-    articles as soon as it is downloaded, so that they are labelled while earlier
-    sources are filed under stories and written. Use it as a context manager so that the
+    With `workers` > 0 labels and story features (not the stories themselves) are also
+    computed in that many worker processes (`pipeline.label_pool`), started at once for
+    a cycle of `POOL_MIN_FEEDS` sources or more, else once 100 articles came; `prepare`
+    hands them a source's articles as soon as it is downloaded, so that they are
+    labelled while earlier sources are filed under stories and written. Use it as a context manager so that the
     workers stop with the cycle. Entering it also loads the triage models in a thread,
     while the first downloads are under way."""
 
@@ -100,7 +100,9 @@ class CycleLabeller:
             self.stories = story_index(store, oldest - dt.timedelta(days=STORY_WINDOW_DAYS))
         self.prepare(articles)          # those not prepared yet
         with self._lock:
-            places = [self._prepared.pop(a.id) for a in articles]
+            places = [self._prepared[a.id] for a in articles]
+            for article in articles:
+                self._prepared.pop(article.id, None)
         labels = [self.pool.collect(ticket)[row] for ticket, row in places]
         label_new_articles(articles, store, self.today, self.stories, labels)
 

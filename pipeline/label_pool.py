@@ -1,8 +1,9 @@
 """Article labels computed in worker processes, beside the fetch.
 
 What: `LabelPool(workers)` computes the triage labels of articles (relevance, themes,
-regions, event date, town) with `label_rows`, in `workers` child processes and in this
-process; `LabelPool(0)` labels here only.
+regions, event date, town, and the story features of the relevant ones) with
+`label_rows`, in `workers` child processes and in this process; `LabelPool(0)` labels
+here only.
 
 Why: labelling an article is pure Python (a millisecond or more each) and independent
 of every other article, while the rest of a fetch cycle (downloads, story assignment,
@@ -23,8 +24,9 @@ queued chunk itself (the workers take the oldest). Workers start with
 `start()` (a cycle of many sources) or once `start_rows` rows were submitted (a handful
 of new articles never starts a process), and take chunks once they have loaded the
 models. A worker that fails (killed, out of memory, a garbled answer) costs speed only:
-its chunk and every later one are labelled here. Story assignment is not done here: it
-needs the cycle's whole story index (pipeline/label.py).
+its chunk is given back and labelled here, and the chunks no worker takes are labelled
+here too. Story assignment is not done here: it needs the cycle's whole story index
+(pipeline/label.py).
 """
 from __future__ import annotations
 
