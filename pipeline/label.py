@@ -64,8 +64,8 @@ class CycleLabeller:
     a cycle of `POOL_MIN_FEEDS` sources or more, else once 100 articles came; `prepare`
     hands them a source's articles as soon as it is downloaded, so that they are
     labelled while earlier sources are filed under stories and written. Use it as a context manager so that the
-    workers stop with the cycle. Entering it also loads the triage models in a thread,
-    while the first downloads are under way."""
+    workers stop with the cycle. Without workers, entering it loads the triage models in
+    a thread, while the first downloads are under way."""
 
     def __init__(self, today: dt.date | None = None, workers: int = 0, sources: int = 0):
         self.today = today
@@ -77,8 +77,10 @@ class CycleLabeller:
 
     def __enter__(self) -> "CycleLabeller":
         if self.sources >= POOL_MIN_FEEDS:
-            self.pool.start()
-            threading.Thread(target=warm_up, name="triage-warm-up", daemon=True).start()
+            if self.pool.workers:
+                self.pool.start()
+            else:     # this process labels: load the models while the first downloads run
+                threading.Thread(target=warm_up, name="triage-warm-up", daemon=True).start()
         return self
 
     def __exit__(self, *exc) -> None:

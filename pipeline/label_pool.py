@@ -18,9 +18,9 @@ others. Each worker is `python -m pipeline.label_worker`, a fresh interpreter (n
 of the fetch's threads, locks, event loop or main script is inherited), spoken to over
 its stdin and stdout in the frames of `scrapers.parse_worker` by a thread of this
 process that takes the queued chunks one at a time (pipes release the interpreter lock).
-So the workers label the next sources while this process assigns stories and writes,
-and this process, rather than wait for a chunk a worker is labelling, labels the newest
-queued chunk itself (the workers take the oldest). Workers start with
+So the workers label the next sources while this process assigns stories and writes;
+this process labels only when no worker is alive, and then needs no place names or
+models of its own (its memory stays small). Workers start with
 `start()` (a cycle of many sources) or once `start_rows` rows were submitted (a handful
 of new articles never starts a process), and take chunks once they have loaded the
 models. A worker that fails (killed, out of memory, a garbled answer) costs speed only:
@@ -99,6 +99,7 @@ class _Worker:
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         self.ready = threading.Event()
         self.thread = threading.Thread(target=self._serve, args=(pool,), name="label-feeder", daemon=True)
+        pool._worker_started()
         self.thread.start()
 
     def _serve(self, pool: "LabelPool") -> None:
@@ -120,6 +121,8 @@ class _Worker:
                 taken = None
         except Exception as exc:  # noqa: BLE001 - a dead or garbled worker: its chunk is labelled here
             pool._worker_failed(self, taken, exc)
+        finally:
+            pool._worker_gone()
 
     def _read(self) -> tuple[str, object]:
         header = self.process.stdout.read(HEADER.size)
@@ -167,6 +170,7 @@ class LabelPool:
         self._keys = itertools.count()
         self._queue: OrderedDict[int, tuple[list, dt.date | None]] = OrderedDict()   # not taken yet
         self._results: dict[int, object] = {}   # key -> labels, or the chunk given back by a failed worker
+        self._alive = 0                          # workers still taking chunks
         self._changed = threading.Condition()
 
     def __enter__(self) -> "LabelPool":
@@ -178,11 +182,13 @@ class LabelPool:
     def start(self) -> None:
         """Start the workers now (they load the models while the first downloads run)."""
         if not self._all and self.workers and not self._failed and not self._closing:
-            try:
-                self._all = [_Worker(self) for _ in range(self.workers)]
-            except OSError as exc:
-                log.warning("labelling in the fetch process: no label worker could start (%s)", exc)
-                self._failed = True
+            for _ in range(self.workers):
+                try:
+                    self._all.append(_Worker(self))
+                except OSError as exc:
+                    log.warning("a label worker could not start (%s)", exc)
+                    self._failed = True
+                    break
 
     def close(self) -> None:
         with self._changed:
@@ -210,25 +216,21 @@ class LabelPool:
         return ticket
 
     def collect(self, ticket: Ticket) -> list[ArticleLabels]:
-        """The labels of a ticket's rows, in order: chunks still queued are labelled here,
-        the others awaited (or labelled here if their worker failed). Collecting a
+        """The labels of a ticket's rows, in order: awaited from the workers while one is
+        alive, else labelled here (as are chunks a failed worker gave back). Collecting a
         ticket again returns the same labels."""
         if ticket.labels is not None:
             return ticket.labels
         found: list[ArticleLabels] = []
         for key in ticket.chunks:
-            while True:
-                with self._changed:
-                    value = self._queue.pop(key, None) or self._results.pop(key, None)
-                    if value is None:     # a worker has it: rather than wait, label the newest queued chunk
-                        spare = self._queue.popitem(last=True) if self._queue else None
-                        if spare is None:
-                            self._changed.wait()
-                            continue
-                if value is not None:
-                    break
-                spare_key, spare_chunk = spare
-                self._done(spare_key, label_rows(*spare_chunk))
+            with self._changed:
+                while True:
+                    value = self._results.pop(key, None)
+                    if value is None and not self._alive:
+                        value = self._queue.pop(key, None)
+                    if value is not None:
+                        break
+                    self._changed.wait()
             found.extend(label_rows(*value) if isinstance(value, tuple) else value)
         ticket.labels = found
         return found
@@ -245,6 +247,15 @@ class LabelPool:
         with self._changed:
             self._results[key] = labels
             self._changed.notify_all()
+
+    def _worker_started(self) -> None:
+        with self._changed:
+            self._alive += 1
+
+    def _worker_gone(self) -> None:
+        with self._changed:
+            self._alive -= 1
+            self._changed.notify_all()    # with none left, collectors label the queue themselves
 
     def _worker_failed(self, worker: _Worker, taken, exc: BaseException) -> None:
         with self._changed:

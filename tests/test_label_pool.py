@@ -59,6 +59,25 @@ def test_a_killed_worker_costs_speed_only():
         assert pool.labels(ROWS * 20, TODAY)[:len(ROWS)] == expected
 
 
+def test_while_a_worker_is_alive_this_process_labels_nothing(monkeypatch):
+    """The fetch process waits for the workers rather than label (its memory stays free
+    of place names and models); with no worker left it labels itself."""
+    import pipeline.label_pool as label_pool
+    here = []
+    real = label_pool.label_rows
+    monkeypatch.setattr(label_pool, "label_rows", lambda rows, today: here.append(len(rows)) or real(rows, today))
+    rows = ROWS * 5
+    with LabelPool(2, start_rows=1) as pool:
+        pool.start()
+        assert pool.labels(rows, TODAY) == real(rows, TODAY)
+        assert here == []
+        for worker in pool._all:
+            worker.process.kill()
+            worker.process.wait()
+        assert pool.labels(rows, TODAY) == real(rows, TODAY)
+        assert sum(here) == len(rows)
+
+
 def test_workers_label_what_was_submitted_while_this_process_is_busy():
     """Submitted rows are labelled by the workers meanwhile: collecting them later finds
     them done (nothing left in the queue for this process)."""
