@@ -22,6 +22,7 @@ article enters the index:
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import sys
@@ -273,6 +274,13 @@ def _shingles(ws: list[str]) -> array:
 
 def _keys(keys) -> tuple[str, ...]:
     return tuple(sorted(sys.intern(k) for k in set(keys)))
+
+
+def interned(f: Features) -> Features:
+    """`f` with its keys interned again (features made in another process arrive as new
+    strings: thousands of indexed articles would each hold their own copy of a word)."""
+    return dataclasses.replace(f, bag=tuple(map(sys.intern, f.bag)), entities=tuple(map(sys.intern, f.entities)),
+                               title=tuple(map(sys.intern, f.title)))
 
 
 TOWN_MIN_POPULATION_INITIAL = 20_000   # a capitalised first word must be a real town to count

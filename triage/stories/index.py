@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from . import scoring
-from .features import Features, extract, parse_date
+from .features import Features, extract, interned, parse_date
 
 LEAD_KEYS = 40          # rarest lead words used as blocking keys (besides title words, names...)
 MIN_HASHES = 4          # smallest shingle hashes used as blocking keys
@@ -161,7 +161,8 @@ class StoryIndex:
                 result[item.id] = known
                 continue
             result[item.id] = ""
-            fresh.append((item, features.get(item.id) or extract(item)))
+            given = features.get(item.id)
+            fresh.append((item, interned(given) if given is not None else extract(item)))
         self._advance_clock([item for item, _ in fresh])
         for _, features in fresh:      # the batch counts in the word rarity it is judged by
             self._count(features)
