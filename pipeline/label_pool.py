@@ -19,8 +19,8 @@ of the fetch's threads, locks, event loop or main script is inherited), spoken t
 its stdin and stdout in the frames of `scrapers.parse_worker` by a thread of this
 process that takes the queued chunks one at a time (pipes release the interpreter lock).
 So the workers label the next sources while this process assigns stories and writes;
-this process labels only when no worker is alive, and then needs no place names or
-models of its own (its memory stays small). Workers start with
+this process labels only when no worker is alive (it does not load the labelling models
+for nothing). Workers start with
 `start()` (a cycle of many sources) or once `start_rows` rows were submitted (a handful
 of new articles never starts a process), and take chunks once they have loaded the
 models. A worker that fails (killed, out of memory, a garbled answer) costs speed only:
