@@ -23,7 +23,8 @@ this process labels only when no worker is alive (it does not load the labelling
 for nothing). Workers start with
 `start()` (a cycle of many sources) or once `start_rows` rows were submitted (a handful
 of new articles never starts a process), and take chunks once they have loaded the
-models. A worker that fails (killed, out of memory, a garbled answer) costs speed only:
+models. A worker that fails (killed, out of memory, a garbled answer, silent for
+`ANSWER_TIMEOUT`) costs speed only:
 its chunk is given back and labelled here, and the chunks no worker takes are labelled
 here too. Story assignment is not done here: it needs the cycle's whole story index
 (pipeline/label.py).
@@ -34,6 +35,7 @@ import datetime as dt
 import itertools
 import logging
 import os
+import select
 import subprocess
 import sys
 import threading
@@ -46,6 +48,7 @@ from scrapers.parse_worker import HEADER, decode, encode
 log = logging.getLogger("vigie.label")
 ROOT = Path(__file__).resolve().parent.parent   # the folder holding the pipeline package
 READY = "ready"
+ANSWER_TIMEOUT = 120.0     # seconds a worker may take to start, or to label one chunk, before it is stopped
 
 # (title, text, published, url, source, region_hint, fetched_at): what triage reads of an
 # article (pipeline.label.label_row)
@@ -106,7 +109,7 @@ class _Worker:
         """Wait for the worker to be ready, then label chunks taken from the pool's queue."""
         taken = None
         try:
-            kind, _ = self._read()
+            kind, _ = self._read(pool.answer_timeout)
             if kind != READY:
                 raise OSError(f"label worker: unexpected {kind!r} instead of {READY!r}")
             self.ready.set()
@@ -114,7 +117,7 @@ class _Worker:
                 key, (rows, today) = taken
                 self.process.stdin.write(encode((rows, today)))
                 self.process.stdin.flush()
-                kind, value = self._read()
+                kind, value = self._read(pool.answer_timeout)
                 if kind != "ok" or not isinstance(value, list) or len(value) != len(rows):
                     raise OSError(f"label worker: {value if kind != 'ok' else 'wrong number of answers'}")
                 pool._done(key, value)
@@ -124,7 +127,9 @@ class _Worker:
         finally:
             pool._worker_gone()
 
-    def _read(self) -> tuple[str, object]:
+    def _read(self, timeout: float) -> tuple[str, object]:
+        if not select.select([self.process.stdout], [], [], timeout)[0]:
+            raise OSError(f"label worker silent for {timeout:g} s")   # hung: stopped, its chunk labelled here
         header = self.process.stdout.read(HEADER.size)
         if len(header) < HEADER.size:
             raise EOFError("label worker exited")
@@ -160,9 +165,10 @@ class LabelPool:
 
     CHUNK_ROWS = 25
 
-    def __init__(self, workers: int, start_rows: int = 100):
+    def __init__(self, workers: int, start_rows: int = 100, answer_timeout: float = ANSWER_TIMEOUT):
         self.workers = max(0, workers)
         self.start_rows = start_rows
+        self.answer_timeout = answer_timeout
         self._all: list[_Worker] = []
         self._failed = False
         self._closing = False

@@ -113,3 +113,20 @@ def test_a_cycle_of_many_sources_starts_its_workers_at_once(tmp_path):
     assert process.returncode is not None
     with CycleLabeller(workers=1, sources=POOL_MIN_FEEDS - 1) as label:
         assert label.pool._all == []
+
+
+def test_a_hung_worker_is_stopped_and_its_chunk_labelled_here():
+    import os
+    import signal
+    expected = label_rows(ROWS, TODAY)
+    with LabelPool(1, start_rows=1, answer_timeout=1.0) as pool:
+        pool.start()
+        _wait_ready(pool)
+        worker = pool._all[0].process
+        os.kill(worker.pid, signal.SIGSTOP)          # alive but never answers
+        try:
+            assert pool.labels(ROWS, TODAY) == expected
+            assert worker.wait(10) is not None      # stopped by the pool
+        finally:
+            if worker.returncode is None:
+                worker.kill()
