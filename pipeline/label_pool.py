@@ -160,8 +160,7 @@ class Ticket:
 
 
 class LabelPool:
-    """`with LabelPool(1) as pool: labels = pool.collect(pool.submit(rows, today))`, or
-    `pool.labels(rows, today)` for both at once."""
+    """`with LabelPool(1) as pool: labels = pool.collect(pool.submit(rows, today))`."""
 
     CHUNK_ROWS = 25
 
@@ -203,9 +202,6 @@ class LabelPool:
         for worker in self._all:
             worker.stop()
         self._all = []
-
-    def labels(self, rows: list[LabelRow], today: dt.date | None = None) -> list[ArticleLabels]:
-        return self.collect(self.submit(rows, today))
 
     def submit(self, rows: list[LabelRow], today: dt.date | None = None) -> Ticket:
         """Queue `rows` for labelling; never blocks."""

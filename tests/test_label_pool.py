@@ -23,6 +23,10 @@ ROWS = [
 TODAY = dt.date(2026, 3, 3)
 
 
+def labelled(pool: LabelPool, rows, today):
+    return pool.collect(pool.submit(rows, today))
+
+
 def _wait_ready(pool: LabelPool, seconds: float = 60) -> None:
     for worker in pool._all:            # our own object
         assert worker.ready.wait(seconds), "the label worker never became ready"
@@ -33,30 +37,30 @@ def test_workers_label_as_this_process_does():
     assert [l.relevant for l in expected[:3]] == [True, False, True]
     assert [l.story_features is not None for l in expected[:3]] == [True, False, True]   # for their stories
     with LabelPool(2, start_rows=1) as pool:
-        pool.labels(ROWS[:1], TODAY)          # starts the workers
+        labelled(pool, ROWS[:1], TODAY)          # starts the workers
         _wait_ready(pool)
         processes = [w.process for w in pool._all]
         assert len(processes) == 2
-        assert pool.labels(ROWS, TODAY) == expected
+        assert labelled(pool, ROWS, TODAY) == expected
     assert all(p.returncode is not None for p in processes)      # gone with the pool
 
 
 def test_a_small_cycle_starts_no_process():
     with LabelPool(1, start_rows=100) as pool:
-        assert pool.labels(ROWS, TODAY) == label_rows(ROWS, TODAY)
+        assert labelled(pool, ROWS, TODAY) == label_rows(ROWS, TODAY)
         assert pool._all == []
 
 
 def test_a_killed_worker_costs_speed_only():
     expected = label_rows(ROWS, TODAY)
     with LabelPool(1, start_rows=1) as pool:
-        pool.labels(ROWS[:1], TODAY)
+        labelled(pool, ROWS[:1], TODAY)
         _wait_ready(pool)
         worker = pool._all[0].process
         worker.kill()
         worker.wait()
-        assert pool.labels(ROWS, TODAY) == expected     # labelled here instead
-        assert pool.labels(ROWS * 20, TODAY)[:len(ROWS)] == expected
+        assert labelled(pool, ROWS, TODAY) == expected     # labelled here instead
+        assert labelled(pool, ROWS * 20, TODAY)[:len(ROWS)] == expected
 
 
 def test_while_a_worker_is_alive_this_process_labels_nothing(monkeypatch):
@@ -69,12 +73,12 @@ def test_while_a_worker_is_alive_this_process_labels_nothing(monkeypatch):
     rows = ROWS * 5
     with LabelPool(2, start_rows=1) as pool:
         pool.start()
-        assert pool.labels(rows, TODAY) == real(rows, TODAY)
+        assert labelled(pool, rows, TODAY) == real(rows, TODAY)
         assert here == []
         for worker in pool._all:
             worker.process.kill()
             worker.process.wait()
-        assert pool.labels(rows, TODAY) == real(rows, TODAY)
+        assert labelled(pool, rows, TODAY) == real(rows, TODAY)
         assert sum(here) == len(rows)
 
 
@@ -125,7 +129,7 @@ def test_a_hung_worker_is_stopped_and_its_chunk_labelled_here():
         worker = pool._all[0].process
         os.kill(worker.pid, signal.SIGSTOP)          # alive but never answers
         try:
-            assert pool.labels(ROWS, TODAY) == expected
+            assert labelled(pool, ROWS, TODAY) == expected
             assert worker.wait(10) is not None      # stopped by the pool
         finally:
             if worker.returncode is None:

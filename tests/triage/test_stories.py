@@ -314,7 +314,7 @@ def test_match_explains_its_score():
     index.assign([TOUR_LURE])
     f = extract(TOUR_GRAY)
     sim = scoring.similarity(f, extract(TOUR_LURE), index.idf, index.rarity)
-    ctx = scoring.context(f, [extract(TOUR_LURE)])
+    ctx = scoring.context(f, scoring.story_traits([extract(TOUR_LURE)]))
     assert sim.copy == scoring.PARTIAL_COPY      # one press release template...
     assert ctx.date == scoring.DATE_DIFF and ctx.town == scoring.TOWN_DIFF  # ...another stop
     assert not scoring.Match("s-tour-lure", sim, ctx).joins

@@ -318,10 +318,10 @@ def story_traits(members: Iterable[Features]) -> StoryTraits:
     return traits
 
 
-def context(a: Features, members: list[Features] | StoryTraits) -> Context:
+def context(a: Features, t: StoryTraits) -> Context:
     """Event dates, title towns, editions and themes of a new article against a whole
-    story (an undated member may be the most similar while its story is dated)."""
-    t = members if isinstance(members, StoryTraits) else story_traits(members)
+    story's (`story_traits` of its members: an undated member may be the most similar
+    while its story is dated)."""
     return Context(date_signal(a.event_date, t.dates), town_signal(a.towns, t.towns),
                    edition_signal(a.editions, t.editions), theme_signal(a.themes, t.themes))
 

@@ -58,7 +58,7 @@ def labelled_pairs(rows: list[dict]) -> tuple[list[dict[str, float]], list[bool]
             sim = scoring.similarity(probe, b, idf, rarity)
             if sim.copy == scoring.SAME_PAGE:
                 continue
-            ctx = scoring.context(a, [b])
+            ctx = scoring.context(a, scoring.story_traits([b]))
             X.append(scoring.pair_features(sim, ctx, a, b))
             y.append(on_topic[i]["story"] == on_topic[j]["story"])
     return X, y
