@@ -254,28 +254,22 @@ def _deliver_email(config, store, items, records, report, now) -> None:
 
     def on_result(result: EmailResult) -> None:
         with recording:
-            _record_result(result)
-
-    def _record_result(result: EmailResult) -> None:
-        record = records[result.key]
-        if not result.attempted:      # the batch stopped (server unreachable): pending for the next run
-            report.email.retry.append((record.subscriber, result.error or ""))
-            return
-        _outcome(record, result.ok, result.error, result.transient, now)
-        if result.uncertain:          # maybe delivered: never resent in this run, a later run may
-            record.state = "uncertain"
-        store.deliveries.record(record)
-        _count(report.email, record)
+            record = records[result.key]
+            if not result.attempted:      # the batch stopped (server unreachable): pending for the next run
+                report.email.retry.append((record.subscriber, result.error or ""))
+                return
+            _outcome(record, result.ok, result.error, result.transient, now)
+            if result.uncertain:          # maybe delivered: never resent in this run, a later run may
+                record.state = "uncertain"
+            store.deliveries.record(record)
+            _count(report.email, record)
 
     def failed(subscriber: Subscriber, problem: str) -> None:
         with recording:
-            _record_failure(subscriber, problem)
-
-    def _record_failure(subscriber: Subscriber, problem: str) -> None:
-        record = records[subscriber.id]
-        _outcome(record, False, f"invalid address {subscriber.address!r}: {problem}", False, now)
-        store.deliveries.record(record)
-        _count(report.email, record)
+            record = records[subscriber.id]
+            _outcome(record, False, f"invalid address {subscriber.address!r}: {problem}", False, now)
+            store.deliveries.record(record)
+            _count(report.email, record)
 
     def outgoing():
         """Rendered as the batch goes, one digest at a time: subscribers whose digests are
