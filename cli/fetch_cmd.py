@@ -62,8 +62,7 @@ def _outcome(report: FeedReport) -> tuple[str, str, str]:
 
 def handle(args, config) -> int:
     # here, not at the top: `run.py fetch --help` needs none of the fetch machinery
-    from pipeline.fetch import run_fetch, select_feeds
-    from pipeline.label import CycleLabeller   # triage loads its models
+    from pipeline.fetch import run_labelled_fetch, select_feeds
     from store import open_store
     try:
         feeds = select_feeds(config, args.feed)
@@ -75,10 +74,8 @@ def handle(args, config) -> int:
         return 1
     progress = FetchProgress(len(feeds))
     try:
-        with open_store(config.data_dir) as store, \
-                CycleLabeller(workers=config.fetch.label_workers, sources=len(feeds)) as label:
-            reports = run_fetch(config, store, feeds, label=label, on_report=progress.report,
-                                prepare=label.prepare)
+        with open_store(config.data_dir) as store:
+            reports = run_labelled_fetch(config, store, feeds, on_report=progress.report)
     finally:
         progress.close()
     rows = []

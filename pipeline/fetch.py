@@ -155,6 +155,16 @@ def run_fetch(config: Config, store: Store, feeds: list[FeedConfig],
     return [reports[r.feed.name] for r in results]
 
 
+def run_labelled_fetch(config: Config, store: Store, feeds: list[FeedConfig],
+                       on_report: Callable[[FeedReport], None] | None = None) -> list[FeedReport]:
+    """`run_fetch` as `run.py fetch` and the scheduled job run it: new articles labelled
+    and filed under stories by one `CycleLabeller` for the cycle, its label workers
+    (`[fetch] label_workers`) fed each source as soon as it is downloaded."""
+    from pipeline.label import CycleLabeller   # here: triage loads its models
+    with CycleLabeller(workers=config.fetch.label_workers, sources=len(feeds)) as label:
+        return run_fetch(config, store, feeds, label=label, on_report=on_report, prepare=label.prepare)
+
+
 def _report(result: SourceResult, added: set[str]) -> FeedReport:
     new = sum(1 for a in result.articles if a.id in added)
     if result.failed:

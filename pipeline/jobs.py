@@ -14,8 +14,7 @@ from zoneinfo import ZoneInfo
 from config.schema import Config
 from digest.weeks import DAY_CODES, week_of
 from pipeline.digest import DeliveryUnavailable, SendReport, send_week
-from pipeline.fetch import FeedReport, run_fetch, select_feeds
-from pipeline.label import CycleLabeller
+from pipeline.fetch import FeedReport, run_labelled_fetch, select_feeds
 from store import Store, open_store
 
 log = logging.getLogger("vigie.jobs")
@@ -29,10 +28,8 @@ def fetch_job(config: Config, busy: threading.Lock) -> list[FeedReport] | None:
         return None
     try:
         # a Store of its own: the fetch reads without the lock while the bot keeps serving
-        feeds = select_feeds(config, None)
-        with open_store(config.data_dir) as own_store, \
-                CycleLabeller(workers=config.fetch.label_workers, sources=len(feeds)) as label:
-            reports = run_fetch(config, own_store, feeds, label=label, prepare=label.prepare)
+        with open_store(config.data_dir) as own_store:
+            reports = run_labelled_fetch(config, own_store, select_feeds(config, None))
         failed = [r for r in reports if r.outcome == "failed"]
         log.info("fetch: %d new articles, %d of %d sources failed", sum(r.new for r in reports),
                  len(failed), len(reports))
