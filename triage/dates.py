@@ -44,7 +44,16 @@ _WD_ONLY_RE = re.compile(
     r"(?:\s+(?P<rel>dernier|prochain))?")
 _WD_PREFIX_RE = re.compile(
     r"(?:\b(?P<pre>ce|cette|c'est|le|les|du|au|chaque|tous|toutes|de|d'|et|ou|ni|a|jusqu'au)|(?P<comma>,))\s*$")
-_TRIGGER_RE = re.compile(rf"\d|{_WD}|hier|demain|aujourd'hui|ce matin|ce soir|cet apres-midi")
+# Cheap pre-checks: a sentence may hold a date only if it has a digit, a weekday or a
+# relative day ("hier", "demain"...); each date pattern is only run where the words it
+# needs occur (a pattern with no chance to match finds nothing: skipping it is exact).
+_DIGIT_RE = re.compile(r"\d")
+_ASCII_DIGIT_RE = re.compile(r"[0-9]")      # the same on ASCII text, and faster
+_DATE_WORD_RE = re.compile(rf"{_WD}|hier|demain|aujourd'hui|ce matin|ce soir|cet apres-midi")
+_REL_WORDS = ("hier", "demain", "aujourd'hui", "ce matin", "ce soir", "cet apres-midi")
+_MONTH_WORD_RE = re.compile("|".join(sorted(_MONTHS, key=len)))
+_WEEKDAY_HINT = "di"                        # in every weekday name: lundi ... dimanche
+assert all(_WEEKDAY_HINT in w for w in _WEEKDAYS)
 _YM_RE = re.compile(rf"(?<![\d/\-])(?P<y>{_YEAR})-(?P<m>0[1-9]|1[0-2])(?![\d\-])")
 _BARE_YEAR_RE = re.compile(rf"(?<![\d\-/.,°])(?P<y>{_YEAR})(?![\d\-/]|\s*-\s*\d)")
 _YEAR_EXCLUDED_BEFORE = re.compile(
@@ -157,18 +166,86 @@ class _Mention(NamedTuple):
                            # "published" (a report or text published that day)
 
 
-class _Sentence(NamedTuple):
-    folded: str
-    tense: str             # "past", "future" or ""
-    event: bool
-    time: bool
-    in_title: bool
-    pos: int
-    line: int
-    related: bool          # "Lire aussi" block: links to other articles
+class _Sentence:
+    """One sentence of the article.  Its cues (event words, tense, time of day) are read
+    on first use: only the sentences around a date mention and the title need them."""
+    __slots__ = ("text", "folded", "in_title", "pos", "line", "related", "dated",
+                 "_event", "_tense", "_time", "_years")
+
+    def __init__(self, text: str, folded: str, in_title: bool, pos: int, line: int, related: bool):
+        self.text = text           # as written (the tense markers read accents)
+        self.folded = folded
+        self.in_title = in_title
+        self.pos = pos
+        self.line = line
+        self.related = related     # "Lire aussi" block: links to other articles
+        self.dated = _may_hold_date(folded)
+        self._event: bool | None = None
+        self._tense: str | None = None
+        self._time: bool | None = None
+        self._years: list[int] | None = None
+
+    @property
+    def event(self) -> bool:
+        if self._event is None:
+            self._event = bool(_EVENT_RE.search(self.folded))
+        return self._event
+
+    @property
+    def tense(self) -> str:
+        """"past", "future" or "" (always "" for a sentence that cannot hold a date)."""
+        if self._tense is None:
+            low = self.text.lower().replace("’", "'").replace("\u00a0", " ")
+            self._tense = _tense(low) if self.dated else ""
+        return self._tense
+
+    @property
+    def time(self) -> bool:
+        if self._time is None:
+            self._time = self.dated and bool(_TIME_RE.search(self.folded))
+        return self._time
+
+    @property
+    def years(self) -> list[int]:
+        """Bare years that may date the article ("en 2023", "rentree 2024"), not "depuis 2019"."""
+        if self._years is None:
+            self._years = _bare_years(self.folded) if _may_hold_year(self.folded) else []
+        return self._years
 
 
 # --------------------------------------------------------------------------- helpers
+
+def _has_digit(folded: str) -> bool:
+    return bool((_ASCII_DIGIT_RE if folded.isascii() else _DIGIT_RE).search(folded))
+
+
+def _may_hold_date(folded: str) -> bool:
+    return _has_digit(folded) or bool(_DATE_WORD_RE.search(folded))
+
+
+def _may_hold_year(folded: str) -> bool:
+    return "20" in folded or "19" in folded      # every year pattern starts with one of them
+
+
+def _patterns(f: str) -> list[tuple[re.Pattern, str]]:
+    """The date patterns that may match the folded sentence `f`, in the order they claim text."""
+    digit = _has_digit(f)
+    weekday = _WEEKDAY_HINT in f
+    out = []
+    if digit and "-" in f:
+        out.append((_ISO_RE, "iso"))
+    if digit and ("/" in f or "." in f or "-" in f):
+        out.append((_NUM_RE, "num"))
+    if (digit or "premier" in f) and _MONTH_WORD_RE.search(f):
+        out.append((_DM_RE, "dm"))
+    if digit and weekday:
+        out.append((_WD_DAY_RE, "wdday"))
+    if weekday:
+        out.append((_WD_ONLY_RE, "wd"))
+    if any(w in f for w in _REL_WORDS):
+        out.append((_REL_RE, "rel"))
+    return out
+
 
 def _parse_iso(value: str | None) -> Date | None:
     if not value:
@@ -205,13 +282,7 @@ def _sentences(title: str, text: str) -> list[_Sentence]:
             start = line.find(part, start)
             if part.strip():
                 f = fline[start:start + len(part)] if same_length else fold(part)
-                if _TRIGGER_RE.search(f):  # may hold a date: tense and time of day matter
-                    low = part.lower().replace("’", "'").replace("\u00a0", " ")
-                    tense, time_cue = _tense(low), bool(_TIME_RE.search(f))
-                else:
-                    tense, time_cue = "", False
-                out.append(_Sentence(f, tense, bool(_EVENT_RE.search(f)), time_cue, in_title,
-                                     0 if in_title else pos, li, related))
+                out.append(_Sentence(part, f, in_title, 0 if in_title else pos, li, related))
             if not in_title:
                 pos += len(part) + 1
     return out
@@ -249,7 +320,7 @@ def _extract(sentences: list[_Sentence], line_texts: dict[int, str]) -> list[_Me
         if len(mentions) >= _MAX_MENTIONS:
             break
         f = s.folded
-        if not _TRIGGER_RE.search(f):
+        if not s.dated:
             continue
         taken: list[tuple[int, int]] = []
 
@@ -257,8 +328,7 @@ def _extract(sentences: list[_Sentence], line_texts: dict[int, str]) -> list[_Me
             return all(b <= x or a >= y for x, y in taken)
 
         found: list[tuple[int, int, tuple]] = []
-        for rx, kind in ((_ISO_RE, "iso"), (_NUM_RE, "num"), (_DM_RE, "dm"), (_WD_DAY_RE, "wdday"),
-                         (_WD_ONLY_RE, "wd"), (_REL_RE, "rel")):
+        for rx, kind in _patterns(f):
             for m in rx.finditer(f):
                 if len(taken) >= _MAX_PER_SENTENCE:
                     break
@@ -368,22 +438,23 @@ def _references(published: str | None, url: str, mentions: list[_Mention],
                   if d and m.status in ("ok", "follow", "deadline")]
     years: list[int] = []
     for s in sentences:
-        if year_month is None:
+        if year_month is None and "-" in s.folded and _may_hold_year(s.folded):
             m = _YM_RE.search(s.folded)
             if m:
                 year_month = (int(m.group("y")), int(m.group("m")))
-        years.extend(_stated_years(s.folded, today))
+        years.extend(_stated_years(s, today))
     return _Refs(anchor, text_dates, year_month, years)
 
 
-def _stated_years(folded: str, today: Date) -> list[int]:
-    """Bare years that may date the article ("en 2023", "rentree 2024"), not "depuis 2019"."""
-    out = []
-    for m in _BARE_YEAR_RE.finditer(folded):
-        y = int(m.group("y"))
-        if y <= today.year + 1 and not _YEAR_EXCLUDED_BEFORE.search(folded[max(0, m.start() - 25):m.start()]):
-            out.append(y)
-    return out
+def _stated_years(sentence: _Sentence, today: Date) -> list[int]:
+    """The sentence's bare years (`_Sentence.years`) up to next year."""
+    return [y for y in sentence.years if y <= today.year + 1]
+
+
+def _bare_years(folded: str) -> list[int]:
+    """Bare years stated in `folded`, not after "depuis", "loi", "d'ici"... (any year)."""
+    return [int(m.group("y")) for m in _BARE_YEAR_RE.finditer(folded)
+            if not _YEAR_EXCLUDED_BEFORE.search(folded[max(0, m.start() - 25):m.start()])]
 
 
 # --------------------------------------------------------------------------- resolution
@@ -540,7 +611,7 @@ def _resolved(m: _Mention, sentences: list[_Sentence], refs: _Refs, today: Date)
     s = sentences[m.sent]
     near_years = [y for j in (m.sent, m.sent - 1)
                   if 0 <= j < len(sentences) and sentences[j].line == s.line
-                  for y in _stated_years(sentences[j].folded, today)]
+                  for y in _stated_years(sentences[j], today)]
     if m.status == "standalone" and m.sent + 1 < len(sentences) and not sentences[m.sent + 1].in_title \
             and (_HOURS_RE.search(sentences[m.sent + 1].folded) or sentences[m.sent + 1].event):
         m = m._replace(status="ok")  # a dateline on its own line, the event (or its hours) on the next
