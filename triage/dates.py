@@ -49,7 +49,7 @@ _WD_PREFIX_RE = re.compile(
 # needs occur (a pattern with no chance to match finds nothing: skipping it is exact).
 _DIGIT_RE = re.compile(r"\d")
 _ASCII_DIGIT_RE = re.compile(r"[0-9]")      # the same on ASCII text, and faster
-_DATE_WORD_RE = re.compile(rf"{_WD}|hier|demain|aujourd'hui|ce matin|ce soir|cet apres-midi")
+_NUMERIC_DATE_RE = re.compile(r"\d[/.\-]\d")  # in every "08/10/2024", "2024-10-08"
 _REL_WORDS = ("hier", "demain", "aujourd'hui", "ce matin", "ce soir", "cet apres-midi")
 _MONTH_WORD_RE = re.compile("|".join(sorted(_MONTHS, key=len)))
 _WEEKDAY_HINT = "di"                        # in every weekday name: lundi ... dimanche
@@ -59,30 +59,46 @@ _BARE_YEAR_RE = re.compile(rf"(?<![\d\-/.,°])(?P<y>{_YEAR})(?![\d\-/]|\s*-\s*\d
 _YEAR_EXCLUDED_BEFORE = re.compile(
     r"(?:depuis|d'ici|horizon|jusqu'en|loi|n°|avant|entre|de|des annees|fin|debut)\s*(?:l'an\s*)?$")
 
+
+class _Guarded(NamedTuple):
+    """A pattern with words one of which every match of it holds: text without any of
+    them is not searched (most contexts hold none, and the search is the slow part)."""
+    words: tuple[str, ...]
+    rx: re.Pattern
+
+    def search(self, text: str) -> re.Match | None:
+        for word in self.words:
+            if word in text:
+                return self.rx.search(text)
+        return None
+
+
 # Context just before a mention (searched at the end of the preceding ~60 characters).
-_STAMP_BEFORE = re.compile(
+_STAMP_BEFORE = _Guarded(("publi", "mis", "maj", "modifi", "actualis", "redig", "par", "post", "cree", "fonde", "du"),
+                         re.compile(
     r"(?:\b(?:publie|publiee|publication|mis a jour|mise a jour|maj|modifie|modifiee|"
     r"mis en ligne|mise en ligne|actualise|actualisee|redige|redigee|paru|parue|"
     r"date de publication|derniere modification)\b[^.\n]{0,14}"
     r"|\b(?:poste|postee|posted|cree|creee|fonde|fondee)\s+(?:le|on)\s*"
     r"|\bn\s*°?\s*\d+\s+du\s*"
     r"|\b(?:depeche|article|communique|newsletter|bulletin|numero|dossier de presse)\s+du\s*"
-    r"|\bpar\b[^.\n]{2,40}[-|•,]\s*(?:le\s*)?)$")
+    r"|\bpar\b[^.\n]{2,40}[-|•,]\s*(?:le\s*)?)$"))
 _PUBLISHED_WORK_BEFORE = re.compile(
     r"\b(?:rapport|etude|enquete|barometre|bilan|decret|arrete|texte|note|avis|livre blanc|"
     r"resultats?|chiffres|observatoire|circulaire|instruction)s?\b[^.\n]{0,30}$")
-_DEADLINE_BEFORE = re.compile(
+_DEADLINE_BEFORE = _Guarded(("jusqu'", "avant", "tard", "limite", "d'ici", "clotur", "deadline", "delai", "echeance",
+                             "inscri"), re.compile(
     r"(?:jusqu'(?:au|a|en)?|\bavant\b(?: le| ce| cette)?|\bau plus tard(?: le| ce)?|\bdate limite\b[^.\n]{0,25}|"
     r"\bd'ici\b(?: le| au| a| la fin)?|\blimite\b[^.\n]{0,20}|\bclotur\w*[^.\n]{0,20}|\bdeadline\b[^.\n]{0,10}|"
     r"\bdelai\b[^.\n]{0,20}|\becheance\b[^.\n]{0,10}|\bfin des inscriptions\b[^.\n]{0,10}|"
-    r"\binscri\w*\s+(?:avant|jusqu'au)\b[^.\n]{0,5})\s*:?\s*$")
-_LAW_BEFORE = re.compile(
+    r"\binscri\w*\s+(?:avant|jusqu'au)\b[^.\n]{0,5})\s*:?\s*$"))
+_LAW_BEFORE = _Guarded(("du",), re.compile(
     r"\b(?:loi|lois|decret|arrete|ordonnance|circulaire|instruction|directive|reglement|deliberation|"
-    r"jurisprudence|arret|decision)\b[^.\n]{0,40}?\bdu\s*$")
-_AGREEMENT_BEFORE = re.compile(r"\b(?:accord|avenant|protocole)\b[^.\n]{0,40}?\bdu\s*$")
-_OTHER_BEFORE = re.compile(
+    r"jurisprudence|arret|decision)\b[^.\n]{0,40}?\bdu\s*$"))
+_AGREEMENT_BEFORE = _Guarded(("du",), re.compile(r"\b(?:accord|avenant|protocole)\b[^.\n]{0,40}?\bdu\s*$"))
+_OTHER_BEFORE = _Guarded(("ne", "naissance", "decede", "depuis", "au", "du"), re.compile(
     r"(?:\b(?:ne|nee|nes|nees|naissance|decede|decedee|depuis)\b(?: le| la| ce| cette)?"
-    r"|\bau\b|\b(?:en date|datee?s?) du)\s*:?\s*$")
+    r"|\bau\b|\b(?:en date|datee?s?) du)\s*:?\s*$"))
 _RANGE_END_BEFORE = re.compile(r"(?:\bau|-|\bet|&|,)\s*$")
 _BYLINE_AFTER = re.compile(r"^\s*(?:(?:a|-)\s*\d{1,2}\s*[h:]\s*\d{0,2}\s*)?(?:[,|•\-]\s*)?par\b")
 _SEP_AFTER = re.compile(r"^\s*[|•]")
@@ -130,7 +146,7 @@ _RELATED_RE = re.compile(
     r"\s*(?:a lire (?:aussi|egalement)|lire (?:aussi|egalement|la suite)|voir aussi|a voir aussi|"
     r"sur le meme (?:sujet|theme)|dans la meme rubrique|nos articles|articles? (?:lies|similaires|recommandes)|"
     r"les plus lus|a la une|derniers articles|vous aimerez aussi|related)\b\s*:?")
-_EARLIER_BEFORE = re.compile(r"\bapres\b[^.;:]{0,50}$")
+_EARLIER_BEFORE = _Guarded(("apres",), re.compile(r"\bapres\b[^.;:]{0,50}$"))
 _EARLIER_AFTER = re.compile(r"^[^.;:]{0,40}\b(?:avait|avaient)\b")
 _PUNCT_SPLIT = re.compile(r"(?<=[.!?…])\s+(?=[A-ZÀ-Ý«\"“])")
 _URL_YMD = (
@@ -169,7 +185,7 @@ class _Mention(NamedTuple):
 class _Sentence:
     """One sentence of the article.  Its cues (event words, tense, time of day) are read
     on first use: only the sentences around a date mention and the title need them."""
-    __slots__ = ("text", "folded", "in_title", "pos", "line", "related", "dated",
+    __slots__ = ("text", "folded", "in_title", "pos", "line", "related", "digit", "dated",
                  "_event", "_tense", "_time", "_years")
 
     def __init__(self, text: str, folded: str, in_title: bool, pos: int, line: int, related: bool):
@@ -179,7 +195,8 @@ class _Sentence:
         self.pos = pos
         self.line = line
         self.related = related     # "Lire aussi" block: links to other articles
-        self.dated = _may_hold_date(folded)
+        self.digit = _has_digit(folded)
+        self.dated = self.digit or _has_weekday(folded) or _has_relative_day(folded)  # may hold a date
         self._event: bool | None = None
         self._tense: str | None = None
         self._time: bool | None = None
@@ -219,30 +236,41 @@ def _has_digit(folded: str) -> bool:
     return bool((_ASCII_DIGIT_RE if folded.isascii() else _DIGIT_RE).search(folded))
 
 
-def _may_hold_date(folded: str) -> bool:
-    return _has_digit(folded) or bool(_DATE_WORD_RE.search(folded))
+def _has_weekday(folded: str) -> bool:
+    if _WEEKDAY_HINT not in folded:
+        return False
+    for name in _WEEKDAYS:
+        if name in folded:
+            return True
+    return False
+
+
+def _has_relative_day(folded: str) -> bool:
+    for word in _REL_WORDS:
+        if word in folded:
+            return True
+    return False
 
 
 def _may_hold_year(folded: str) -> bool:
     return "20" in folded or "19" in folded      # every year pattern starts with one of them
 
 
-def _patterns(f: str) -> list[tuple[re.Pattern, str]]:
-    """The date patterns that may match the folded sentence `f`, in the order they claim text."""
-    digit = _has_digit(f)
-    weekday = _WEEKDAY_HINT in f
+def _patterns(f: str, digit: bool) -> list[tuple[re.Pattern, str]]:
+    """The date patterns that may match the folded sentence `f` (`digit`: it holds a
+    digit), in the order they claim text."""
     out = []
-    if digit and "-" in f:
-        out.append((_ISO_RE, "iso"))
-    if digit and ("/" in f or "." in f or "-" in f):
+    if digit and _NUMERIC_DATE_RE.search(f):
+        if "-" in f:
+            out.append((_ISO_RE, "iso"))
         out.append((_NUM_RE, "num"))
     if (digit or "premier" in f) and _MONTH_WORD_RE.search(f):
         out.append((_DM_RE, "dm"))
-    if digit and weekday:
-        out.append((_WD_DAY_RE, "wdday"))
-    if weekday:
+    if _has_weekday(f):
+        if digit:
+            out.append((_WD_DAY_RE, "wdday"))
         out.append((_WD_ONLY_RE, "wd"))
-    if any(w in f for w in _REL_WORDS):
+    if _has_relative_day(f):
         out.append((_REL_RE, "rel"))
     return out
 
@@ -328,7 +356,7 @@ def _extract(sentences: list[_Sentence], line_texts: dict[int, str]) -> list[_Me
             return all(b <= x or a >= y for x, y in taken)
 
         found: list[tuple[int, int, tuple]] = []
-        for rx, kind in _patterns(f):
+        for rx, kind in _patterns(f, s.digit):
             for m in rx.finditer(f):
                 if len(taken) >= _MAX_PER_SENTENCE:
                     break
