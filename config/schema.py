@@ -37,9 +37,10 @@ class FetchSettings:
     max_redirects: int = 5
     concurrency: int = 8               # hosts fetched in parallel
     per_host_delay: float = 1.0        # seconds between two requests to one host
-    retries: int = 2                   # extra attempts on timeouts and 5xx, deferred to the cycle's end
+    retries: int = 2                   # extra attempts on timeouts and 5xx, each after its backoff
     backoff: float = 1.0               # first retry delay, doubled each time
-    retry_window: float = 2.0          # the cycle's end waits at most this long for deferred retries
+    retry_window: float = 0.0          # once the other sources are done, the cycle waits at most this
+                                       # long for retries still due (later ones: next cycle)
     max_retry_after: float = 120.0     # longest Retry-After we wait for
     respect_robots: bool = True
     max_entries_per_feed: int = 200

@@ -7,12 +7,12 @@ fetched, so an HTML article page is fetched once in its life. Each source has a 
 awaited) as each source finishes, so its articles can be stored without waiting for the
 slowest source. Article links that point at internal addresses are refused and dropped.
 
-Retries of a failing source are deferred (`collect_all`): a source whose request failed
-in a way worth retrying (timeout, 5xx, broken connection, Retry-After) does not wait for
-its backoff while holding the cycle open; it is retried once the other sources are done
-and its backoff (or the server's Retry-After) has elapsed. The end of the cycle waits at
-most `[fetch] retry_window` seconds for such retries: a retry due later is left to the
-next cycle, and the source's report says which happened.
+Retries of a failing source never hold the cycle open (`collect_all`): a source whose
+request failed in a way worth retrying (timeout, 5xx, broken connection, Retry-After) is
+retried once its backoff (or the server's Retry-After) has elapsed, while the other
+sources are being fetched. Once they are all done, the cycle waits at most
+`[fetch] retry_window` seconds (0 by default) for the retries still due: a retry due
+later is left to the next cycle, and the source's report says which happened.
 """
 from __future__ import annotations
 
@@ -103,46 +103,82 @@ async def collect_all(feeds: list[FeedConfig], states: dict[str, FeedState], set
                 if inspect.isawaitable(outcome):
                     await outcome
 
-        deferred: list[tuple[SourceResult, float]] = []   # (failed result, loop time of the failure)
+        # A failing source is retried once its backoff has elapsed, while the other sources
+        # are still being fetched; once they are all done, the cycle waits `retry_window`
+        # seconds at most for the retries still due (`first_pass` tells when that is).
+        first_pass = _FirstPass(len(feeds), settings.retry_window, cycle_end)
 
-        async def first(feed: FeedConfig) -> None:
-            result = await attempt(feed)
+        async def fetch_source(feed: FeedConfig) -> None:
+            try:
+                result = await attempt(feed)
+            finally:
+                done_at = loop.time()
+                first_pass.one_done(done_at)
             if result.retryable and _allowed_retries(result, settings) > 0:
-                deferred.append((result, loop.time()))
-            else:
-                await finish(result)
+                result = await retry(result, done_at)
+            await finish(result)
 
-        # sources that failed last time start first: should they fail again, their retry's
-        # backoff runs while the others are fetched
-        await asyncio.gather(*(first(f) for f in sorted(feeds, key=lambda f: not _failed_before(states, f))))
-        window_end = min(loop.time() + settings.retry_window, cycle_end)
-
-        async def retry(result: SourceResult, failed_at: float) -> None:
+        async def retry(result: SourceResult, failed_at: float) -> SourceResult:
             failures = [result.error or ""]
             while True:
                 allowed = _allowed_retries(result, settings)
                 wait = result.retry_after if result.retry_after is not None \
                     else settings.backoff * 2 ** (len(failures) - 1)
-                due = failed_at + wait
-                if not result.retryable or len(failures) > allowed or due > window_end:
+                if not result.retryable or len(failures) > allowed \
+                        or not await first_pass.wait_until(failed_at + wait):
                     break
-                await asyncio.sleep(max(0.0, due - loop.time()))
                 attempts = result.attempts + 1
                 result = await attempt(result.feed)
                 result.attempts = attempts
                 failed_at = loop.time()
                 if not result.failed:
                     result.warnings.insert(0, f"failed first ({failures[0]}), then succeeded when retried "
-                                              f"at the end of the cycle (attempt {attempts})")
-                    await finish(result)
-                    return
+                                              f"(attempt {attempts})")
+                    return result
                 failures.append(result.error or "")
             _note_retries(result, failures, settings, left_for_next=result.retryable
                           and len(failures) <= _allowed_retries(result, settings))
-            await finish(result)
+            return result
 
-        await asyncio.gather(*(retry(r, t) for r, t in deferred))
+        # sources that failed last time start first: should they fail again, their retry's
+        # backoff runs while the others are fetched
+        await asyncio.gather(*(fetch_source(f) for f in sorted(feeds, key=lambda f: not _failed_before(states, f))))
     return [results[f.name] for f in feeds]
+
+
+class _FirstPass:
+    """When every source's first attempt is over, and whether a retry due at a given
+    time still belongs to this cycle: while first attempts are under way, any retry
+    does (its wait runs beside them); after, only one due within `retry_window`."""
+
+    def __init__(self, sources: int, window: float, cycle_end: float):
+        self.pending = sources
+        self.window = window
+        self.cycle_end = cycle_end
+        self.window_end: float | None = None
+        self.over = asyncio.Event()
+        if not sources:
+            self.over.set()
+
+    def one_done(self, now: float) -> None:
+        self.pending -= 1
+        if self.pending == 0:
+            self.window_end = min(now + self.window, self.cycle_end)
+            self.over.set()
+
+    async def wait_until(self, due: float) -> bool:
+        """Sleep until `due` (event-loop time) and say True, or say False at once when
+        the retry is left to the next cycle."""
+        loop = asyncio.get_running_loop()
+        if not self.over.is_set():
+            try:
+                await asyncio.wait_for(self.over.wait(), timeout=max(0.0, due - loop.time()))
+            except asyncio.TimeoutError:
+                return due <= self.cycle_end
+        if due > self.window_end:
+            return False
+        await asyncio.sleep(max(0.0, due - loop.time()))
+        return True
 
 
 def _failed_before(states: dict[str, FeedState], feed: FeedConfig) -> bool:
@@ -160,8 +196,7 @@ def _note_retries(result: SourceResult, failures: list[str], settings: FetchSett
                   left_for_next: bool) -> None:
     """Say in the source's error what retries were made and what is left for later."""
     tries = len(failures)
-    said = (f"tried {tries} times, the retries at the end of the cycle" if tries > 1
-            else "tried once")
+    said = f"tried {tries} times, each retry after its backoff" if tries > 1 else "tried once"
     if left_for_next:
         wait = (f"the server asks to wait {result.retry_after:.0f} s" if result.retry_after is not None
                 else "its backoff")

@@ -1,15 +1,17 @@
 """The fetch cycle's rules that keep it short without being less polite: robots.txt kept
 per origin across cycles with its expiry (RFC 9309), and retries of failing sources
-deferred to the end of the cycle (or the next one) instead of holding it open."""
+made beside the other sources (or left to the next cycle) instead of holding it open."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 
+from config.schema import FetchSettings
 from pipeline.fetch import run_fetch
 from store import open_store
 from tests.conftest import fixture_bytes
-from tests.httpserver import Hit, Reply
+from tests.httpserver import FixtureServer, Hit, Reply
 
 RSS = {"Content-Type": "application/rss+xml"}
 ROBOTS = b"User-agent: *\nDisallow: /prive/\n"
@@ -149,6 +151,42 @@ def test_a_broken_source_is_retried_after_the_others_without_holding_the_cycle(s
     assert "HTTP 500" in report.reason and "tried 2 times" in report.reason
     assert "left to the next cycle" in report.reason
     assert all(reports[f"Ok{n}"].outcome == "new" for n in range(3))
+
+
+def test_a_source_failing_early_is_retried_while_the_others_are_fetched(server, make_config):
+    """Its backoff runs beside the slow source, not after it: the retry, made before the
+    slow source is done, succeeds in this cycle although `retry_window` is 0."""
+    slow = FixtureServer()     # another origin, so that its request does not queue behind the flaky one
+    try:
+        slow.route("/slow.xml", Reply(body=fixture_bytes("rss_forum.xml").replace(b"echo-cotentin.example/",
+                                                                                  b"slow.example/"),
+                                      headers=RSS, delay=0.8))   # under read_timeout (1 s)
+        flaky: list[float] = []
+        server.route("/flaky.xml", timed([Reply(503, b"busy"), Reply(body=fixture_bytes("rss_forum.xml"),
+                                                                     headers=RSS)], flaky))
+        config = make_config(feed_toml("Slow", slow.url("/slow.xml")) + feed_toml("Flaky", server.url("/flaky.xml")),
+                             {"retries": 1, "backoff": 0.2, "retry_window": 0})
+        done_at: dict[str, float] = {}
+        reports = cycle(config, on_done=lambda r: done_at.setdefault(r.feed.name, time.monotonic()))
+    finally:
+        slow.close()
+    assert reports["Flaky"].outcome == "new" and reports["Flaky"].attempts == 2
+    assert reports["Flaky"].warnings[0].startswith("failed first (HTTP 503")
+    assert flaky[1] - flaky[0] >= 0.2 - 0.05 and flaky[1] < done_at["Slow"]
+    assert reports["Slow"].outcome == "new"
+
+
+def test_by_default_a_retry_due_after_the_other_sources_is_left_to_the_next_cycle(server, make_config):
+    """With the shipped `retry_window` (0) the cycle ends with the last first attempt."""
+    server.route("/rss.xml", Reply(500, b"oops"))
+    config = make_config(feed_toml("Echo", server.url("/rss.xml")), {"retries": 2, "backoff": 2})
+    config = dataclasses.replace(config, fetch=dataclasses.replace(config.fetch,
+                                                                   retry_window=FetchSettings().retry_window))
+    start = time.monotonic()
+    report = cycle(config)["Echo"]
+    assert time.monotonic() - start < 1.5
+    assert len(server.hits_for("/rss.xml")) == 1
+    assert report.outcome == "failed" and "left to the next cycle" in report.reason
 
 
 def test_a_source_recovering_on_its_deferred_retry_is_stored_and_says_so(server, make_config):
