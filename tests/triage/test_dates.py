@@ -315,3 +315,31 @@ def test_a_dateline_on_its_own_line_dates_the_event_on_the_next():
     text = "CAEN\nMardi 4 mars 2025\nForum des métiers du soin au parc des expositions."
     assert event_date("Forum des métiers du soin", text, None) == "2025-03-04"
     assert event_date("Forum des métiers du soin", text, None, model=load_model().dates) == "2025-03-04"
+
+
+@pytest.mark.parametrize("name,before", [
+    ("_STAMP_BEFORE", "publie le"), ("_STAMP_BEFORE", "mis a jour le"), ("_STAMP_BEFORE", "maj :"),
+    ("_STAMP_BEFORE", "modifie le"), ("_STAMP_BEFORE", "mise en ligne le"), ("_STAMP_BEFORE", "actualise le"),
+    ("_STAMP_BEFORE", "redige le"), ("_STAMP_BEFORE", "paru le"), ("_STAMP_BEFORE", "date de publication :"),
+    ("_STAMP_BEFORE", "derniere modification :"), ("_STAMP_BEFORE", "poste le"), ("_STAMP_BEFORE", "posted on"),
+    ("_STAMP_BEFORE", "creee le"), ("_STAMP_BEFORE", "fondee le"), ("_STAMP_BEFORE", "n° 12 du"),
+    ("_STAMP_BEFORE", "depeche du"), ("_STAMP_BEFORE", "dossier de presse du"),
+    ("_STAMP_BEFORE", "par jean dupont - le "),
+    ("_DEADLINE_BEFORE", "jusqu'au"), ("_DEADLINE_BEFORE", "avant le"), ("_DEADLINE_BEFORE", "au plus tard le"),
+    ("_DEADLINE_BEFORE", "date limite de depot :"), ("_DEADLINE_BEFORE", "d'ici le"), ("_DEADLINE_BEFORE", "limite :"),
+    ("_DEADLINE_BEFORE", "cloture des candidatures le"), ("_DEADLINE_BEFORE", "deadline :"),
+    ("_DEADLINE_BEFORE", "delai de reponse :"), ("_DEADLINE_BEFORE", "echeance :"),
+    ("_DEADLINE_BEFORE", "fin des inscriptions :"), ("_DEADLINE_BEFORE", "inscriptions avant"),
+    ("_LAW_BEFORE", "la loi n° 2018-771 du"), ("_AGREEMENT_BEFORE", "l'accord national du"),
+    ("_OTHER_BEFORE", "ne le"), ("_OTHER_BEFORE", "nees le"), ("_OTHER_BEFORE", "naissance :"),
+    ("_OTHER_BEFORE", "decedee le"), ("_OTHER_BEFORE", "depuis le"), ("_OTHER_BEFORE", "au"),
+    ("_OTHER_BEFORE", "en date du"), ("_OTHER_BEFORE", "datee du"),
+    ("_EARLIER_BEFORE", "apres un premier forum le"),
+])
+def test_context_guard_words_let_every_kind_of_context_through(name, before):
+    """The words guarding a context pattern must be in every text it matches."""
+    import triage.dates as dates
+    guarded = getattr(dates, name)
+    assert guarded.rx.search(before)
+    assert guarded.search(before)
+    assert guarded.search("la signature de la convention " + before)
