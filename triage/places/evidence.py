@@ -12,6 +12,7 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import unquote, urlsplit
 
 from domain.regions import NATIONWIDE, REGION_CODES
@@ -36,6 +37,7 @@ MIN_COMMON_WORD_POPULATION = 20_000
 CAPITAL_DEPT = "75"
 
 _CODE = re.compile(r"(\w[\w'’.-]*)\s*\((\d{2,3}|2[AB])\)")
+_CODE_HINT = re.compile(r"\((?:\d{2,3}|2[AB])\)")  # what every `_CODE` match contains
 _POSTCODE = re.compile(r"\b(\d{5})\s+(?=[A-ZÀ-Ý])")
 _DEPT_ARTICLES = frozenset({"la", "le", "les", "l", "du", "des", "au", "aux", "en"})
 _TOWN_PREPOSITIONS = frozenset({"a", "de", "d"})
@@ -55,6 +57,16 @@ class _Field:
     text: str
     tokens: list[Token]
     matches: list[Match]
+
+    @cached_property
+    def token_at(self) -> dict[int, int]:
+        """Offset -> index of the (last) token starting there; built on first use."""
+        return {t.start: k for k, t in enumerate(self.tokens)}
+
+    @cached_property
+    def token_end(self) -> dict[int, int]:
+        """Offset -> index of the (last) token ending there; built on first use."""
+        return {t.end: k for k, t in enumerate(self.tokens)}
 
 
 def _zone(zone: int, offset: int) -> int:
@@ -99,17 +111,16 @@ class Scorer:
     def codes(self, fno: int, field: _Field, zone: int) -> None:
         """Department numbers "(54)"; postal codes "54000 Nancy" are kept for `communes`."""
         depts = self.g.places.departements
-        token_at = {t.start: k for k, t in enumerate(field.tokens)}
-        token_end = {t.end: k for k, t in enumerate(field.tokens)}
-        for m in _CODE.finditer(field.text):
+        # `_CODE` backtracks on every word: run it only when a "(54)" is there at all.
+        for m in _CODE.finditer(field.text) if _CODE_HINT.search(field.text) else ():
             code = m.group(2)
             if code not in depts:
                 continue
             if not m.group(1)[0].isupper():
                 continue
             self.add(depts[code].region, f"dept:{code}", CODE_WEIGHT * ZONE_FACTOR[_zone(zone, m.start())], code)
-            if m.end(1) in token_end:
-                self.code_after[(fno, token_end[m.end(1)])] = code
+            if m.end(1) in field.token_end:
+                self.code_after[(fno, field.token_end[m.end(1)])] = code
         for m in _POSTCODE.finditer(field.text):
             code = m.group(1)
             if code.startswith("97"):
@@ -118,8 +129,8 @@ class Scorer:
                 dept = "2A" if code < "20200" else "2B"
             else:
                 dept = code[:2]
-            if dept in depts and m.end() in token_at:
-                self.code_before[(fno, token_at[m.end()])] = dept
+            if dept in depts and m.end() in field.token_at:
+                self.code_before[(fno, field.token_at[m.end()])] = dept
 
     def named(self, fno: int, field: _Field) -> None:
         """Regions, former regions, departments, demonyms and nationwide cues."""

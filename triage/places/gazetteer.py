@@ -7,9 +7,12 @@ a proper noun.
 """
 from __future__ import annotations
 
+import operator
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
+from itertools import accumulate, repeat
 from typing import NamedTuple
 
 from domain.regions import REGIONS
@@ -26,6 +29,7 @@ REGION, ACRONYM, FORMER, GROUP, DEPT, COMMUNE, DEMONYM, NATIONWIDE, BLOCKER = (
     "region", "acronym", "former", "group", "dept", "commune", "demonym", "nationwide", "blocker")
 
 _RAW_WORD = re.compile(r"[^\W_]+")
+_SPLIT_WORDS = re.compile(r"([^\W_]+)")  # split keeping the words: gaps and words alternate
 _FOLDED_WORD = re.compile(r"[a-z0-9]+")  # `triage.text.words` on text already folded
 _SENTENCE_BREAK = re.compile(r"[.!?…|•«»\"“”\n]")
 _ONLY_JOINERS = re.compile(r"[\s\-'’]*")
@@ -69,49 +73,89 @@ def _is_shouting(line: str) -> bool:
 
 
 def tokenize(field: str, zone: int) -> list[Token]:
-    """Tokens of one field (title or text); `zone` is TITLE, or LEAD for a text (BODY after LEAD_CHARS)."""
+    """Tokens of one field (title or text); `zone` is TITLE, or LEAD for a text (BODY after LEAD_CHARS).
+
+    Built column by column with C-level passes (`re.split`, `map`, `accumulate`) rather
+    than word by word: the field alternates gaps and words, and each token attribute is
+    a function of its word, its gap, its offset or its line."""
+    pieces = _SPLIT_WORDS.split(field)      # gap, word, gap, word, ..., gap
+    gaps, raws = pieces[0:-1:2], pieces[1::2]
+    if not raws:
+        return []
+    offsets = list(accumulate(map(len, pieces)))
+    starts, ends = offsets[0:-1:2], offsets[1::2]
+    louds = _loud_words(field, gaps)
+    # A sentence break or a shouting line makes a capital uninformative; only spaces,
+    # hyphens and apostrophes join a word to the previous one.
+    distinct = set(gaps)
+    breaks = {gap: _SENTENCE_BREAK.search(gap) is not None for gap in distinct}
+    joins = {gap: _ONLY_JOINERS.fullmatch(gap) is not None for gap in distinct}
+    initials = list(map(breaks.__getitem__, gaps))
+    if louds is not None:
+        initials = list(map(operator.or_, initials, louds))
+    else:
+        louds = [False] * len(raws)
+    joined = list(map(joins.__getitem__, gaps))
+    caps = list(map(str.isupper, map(operator.itemgetter(0), raws)))
+    uppers = [len(raw) > 1 and raw.isupper() for raw in raws]
+    lead = bisect_left(starts, LEAD_CHARS) if zone != TITLE else len(raws)
+    zones = [zone] * lead + [BODY] * (len(raws) - lead)
+    norms, parts = _fold_words(field, raws, starts, ends)
+    columns = (starts, ends, caps, uppers, initials, louds, zones, joined)
+    if norms is None:
+        return _expand(parts, columns)
+    norms = _saints(norms, caps)
+    initials[0], joined[0] = True, False
+    return list(map(tuple.__new__, repeat(Token), zip(norms, *columns)))
+
+
+def _loud_words(field: str, gaps: list[str]) -> list[bool] | None:
+    """Per word, whether its line is written in capitals; None when no line is."""
     line_starts = [0] + [m.end() for m in re.finditer("\n", field)]
     loud_lines = [_is_shouting(field[a:b]) for a, b in zip(line_starts, line_starts[1:] + [len(field)])]
-    # Fold the field once; when folding kept every offset (no "œ" -> "oe"), each word's
-    # folded form is cut from it instead of folding the words one by one.
+    if not any(loud_lines):
+        return None
+    lines = accumulate(map(str.count, gaps, repeat("\n")))  # newlines are never inside words
+    return list(map(loud_lines.__getitem__, lines))
+
+
+def _fold_words(field: str, raws: list[str], starts: list[int],
+                ends: list[int]) -> tuple[list[str] | None, list[list[str]]]:
+    """(the folded form of each word, []) when every word folds to one part, else
+    (None, the folded parts of each word: "ﬁn" -> "fi", "n"; "ß" -> none).
+
+    The field is folded once; when folding kept every offset (no "œ" -> "oe"), each
+    word's folded form is cut from it instead of folding the words one by one."""
     folded = fold(field)
-    aligned = len(folded) == len(field)
+    if len(folded) != len(field):
+        split = list(map(words, raws))
+        if all(len(p) == 1 for p in split):
+            return list(map(operator.itemgetter(0), split)), []
+        return None, split
+    cut = list(map(folded.__getitem__, map(slice, starts, ends)))
+    whole = "".join(cut)
+    if whole.isascii() and whole.isalnum():
+        return cut, []
+    return None, [[part] if part.isascii() and part.isalnum() else _FOLDED_WORD.findall(part) for part in cut]
+
+
+def _saints(norms: list[str], caps: list[bool]) -> list[str]:
+    """"St-Malo", "Ste-Maxime": capitalised "st" and "ste" read as "saint" and "sainte"."""
+    if _SAINT.keys().isdisjoint(norms):
+        return norms
+    return [_SAINT[norm] if cap and norm in _SAINT else norm for norm, cap in zip(norms, caps)]
+
+
+def _expand(parts: list[list[str]], columns: tuple[list, ...]) -> list[Token]:
+    """Tokens when some word folds to several parts or to none: each part is a token."""
     tokens: list[Token] = []
-    append = tokens.append
-    new_token = tuple.__new__     # a Token without the keyword handling of its __new__
-    prev_end = 0
-    line, last_line = 0, len(line_starts) - 1
-    for m in _RAW_WORD.finditer(field):
-        raw = m.group()
-        start, end = m.span()
-        while line < last_line and line_starts[line + 1] <= start:
-            line += 1
-        loud = loud_lines[line]
-        gap = field[prev_end:start]
-        if gap == " ":        # most gaps: no regex needed
-            initial, joined = not tokens or loud, bool(tokens)
-        else:
-            initial = not tokens or loud or bool(_SENTENCE_BREAK.search(gap))
-            joined = bool(tokens) and (not gap or _ONLY_JOINERS.fullmatch(gap) is not None)
-        cap, upper = raw[0].isupper(), len(raw) > 1 and raw.isupper()
-        token_zone = zone if zone == TITLE or start < LEAD_CHARS else BODY
-        if aligned:
-            part = folded[start:end]
-            parts = [part] if part.isascii() and part.isalnum() else _FOLDED_WORD.findall(part)
-        else:
-            parts = words(raw)
-        if len(parts) == 1:
-            part = parts[0]
+    for word_parts, (start, end, cap, upper, initial, loud, zone, joined) in zip(parts, zip(*columns)):
+        initial, joined = initial or not tokens, joined and bool(tokens)
+        for k, part in enumerate(word_parts):
             if cap and part in _SAINT:
                 part = _SAINT[part]
-            append(new_token(Token, (part, start, end, cap, upper, initial, loud, token_zone, joined)))
-        else:
-            for k, part in enumerate(parts):
-                if cap and part in _SAINT:
-                    part = _SAINT[part]
-                append(new_token(Token, (part, start, end, cap and k == 0, upper, initial and k == 0,
-                                         loud, token_zone, joined or k > 0)))
-        prev_end = end
+            tokens.append(Token(part, start, end, cap and k == 0, upper, initial and k == 0,
+                                loud, zone, joined or k > 0))
     return tokens
 
 
