@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -30,6 +30,8 @@ MIN_HASHES = 4          # smallest shingle hashes used as blocking keys
 MAX_POSTINGS = 300      # keys shared by more indexed articles are too common to block on
 MAX_CANDIDATES = 20     # articles fully compared with a new one, best blocking scores first (60 gave
                         # the same stories on the 405 labelled articles, three times slower)
+MAX_PER_STORY = 5       # of those, members of one story: its best-keyed members speak for it (same
+                        # stories on the labelled articles; a story of hundreds costs 5 comparisons, not 20)
 BRIDGE_P = 0.6          # a new article joining a story merges into it any other story it joins
                         # with this probability too (learned model only; best of 0.45-0.75 by CV)
 MIN_CORPUS = 50         # word rarity is judged as if among at least this many articles
@@ -345,7 +347,8 @@ class StoryIndex:
         return tuple(sorted(keys))
 
     def _candidates(self, keys: tuple[str, ...], idf) -> list[int]:
-        """Indexed articles sharing the most (and rarest) uncommon keys, best first."""
+        """Indexed articles sharing the most (and rarest) uncommon keys, best first, at most
+        `MAX_PER_STORY` of one story."""
         s = self._s
         votes: dict[int, float] = defaultdict(float)
         for key in keys:
@@ -360,7 +363,13 @@ class StoryIndex:
             bar = heapq.nlargest(MAX_CANDIDATES, votes.values())[-1]
             items = [kv for kv in items if kv[1] >= bar]
         ranked = sorted(items, key=lambda kv: (-kv[1], kv[0]))
-        return [seq for seq, _ in ranked[:MAX_CANDIDATES]]
+        chosen, per_story = [], Counter()
+        for seq, _ in ranked[:MAX_CANDIDATES]:
+            story = s.docs[seq].story
+            if per_story[story] < MAX_PER_STORY:
+                per_story[story] += 1
+                chosen.append(seq)
+        return chosen
 
     def _traits(self, story: str) -> scoring.StoryTraits:
         """The story's pooled traits: kept up to date as members join, recomputed after
