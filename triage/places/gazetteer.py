@@ -12,8 +12,8 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
-from itertools import accumulate, repeat
-from typing import NamedTuple
+from itertools import accumulate, chain, compress, islice, repeat
+from typing import Iterator, NamedTuple
 
 from domain.regions import REGIONS
 from triage.text import fold, words
@@ -34,6 +34,7 @@ _FOLDED_WORD = re.compile(r"[a-z0-9]+")  # `triage.text.words` on text already f
 _SENTENCE_BREAK = re.compile(r"[.!?…|•«»\"“”\n]")
 _ONLY_JOINERS = re.compile(r"[\s\-'’]*")
 _SAINT = {"st": "saint", "ste": "sainte"}
+_NORM, _JOINED = operator.attrgetter("norm"), operator.attrgetter("joined")
 
 
 class Token(NamedTuple):   # a tuple: built thousands of times per article
@@ -68,8 +69,21 @@ class Match:
 
 
 def _is_shouting(line: str) -> bool:
+    if _mostly_lower(line):
+        return False
     letters = "".join(filter(str.isalpha, line))
     return len(letters) >= 8 and sum(map(str.isupper, letters)) >= 0.8 * len(letters)
+
+
+def _mostly_lower(line: str) -> bool:
+    """A quick proof that a line is not shouting: over a fifth of it (plus one) is
+    lower-case letters, counting the most frequent ones only until there are enough."""
+    seen, enough = 0, len(line) + 5
+    for letter in "esainrtoul":
+        seen += line.count(letter)
+        if 5 * seen > enough:
+            return True
+    return False
 
 
 def tokenize(field: str, zone: int) -> list[Token]:
@@ -111,8 +125,7 @@ def tokenize(field: str, zone: int) -> list[Token]:
 
 def _loud_words(field: str, gaps: list[str]) -> list[bool] | None:
     """Per word, whether its line is written in capitals; None when no line is."""
-    line_starts = [0] + [m.end() for m in re.finditer("\n", field)]
-    loud_lines = [_is_shouting(field[a:b]) for a, b in zip(line_starts, line_starts[1:] + [len(field)])]
+    loud_lines = list(map(_is_shouting, field.split("\n")))
     if not any(loud_lines):
         return None
     lines = accumulate(map(str.count, gaps, repeat("\n")))  # newlines are never inside words
@@ -120,23 +133,47 @@ def _loud_words(field: str, gaps: list[str]) -> list[bool] | None:
 
 
 def _fold_words(field: str, raws: list[str], starts: list[int],
-                ends: list[int]) -> tuple[list[str] | None, list[list[str]]]:
+                ends: list[int]) -> tuple[list[str] | None, list[tuple[str, ...]]]:
     """(the folded form of each word, []) when every word folds to one part, else
-    (None, the folded parts of each word: "ﬁn" -> "fi", "n"; "ß" -> none).
+    (None, the folded parts of each word: "ﬁn" -> "fi", "n"; "ß" -> none)."""
+    if _unfoldable().search(field) is None:
+        parts = list(map(_fold_word, raws))     # what folding the field would give
+    else:
+        parts = _fold_field(field, raws, starts, ends)
+    if set(map(len, parts)) == {1}:
+        return list(map(operator.itemgetter(0), parts)), []
+    return None, parts
 
-    The field is folded once; when folding kept every offset (no "œ" -> "oe"), each
-    word's folded form is cut from it instead of folding the words one by one."""
+
+def _fold_field(field: str, raws: list[str], starts: list[int], ends: list[int]) -> list[tuple[str, ...]]:
+    """The folded parts of each word, for any field: the field is folded once; when
+    folding kept every offset (no "œ" -> "oe"), each word's folded form is cut from it."""
     folded = fold(field)
     if len(folded) != len(field):
-        split = list(map(words, raws))
-        if all(len(p) == 1 for p in split):
-            return list(map(operator.itemgetter(0), split)), []
-        return None, split
-    cut = list(map(folded.__getitem__, map(slice, starts, ends)))
-    whole = "".join(cut)
-    if whole.isascii() and whole.isalnum():
-        return cut, []
-    return None, [[part] if part.isascii() and part.isalnum() else _FOLDED_WORD.findall(part) for part in cut]
+        return list(map(_fold_word, raws))
+    cut = map(folded.__getitem__, map(slice, starts, ends))
+    return [(part,) if part.isascii() and part.isalnum() else tuple(_FOLDED_WORD.findall(part)) for part in cut]
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold_word(raw: str) -> tuple[str, ...]:
+    """The folded parts of a word (`words`), most often one."""
+    part = fold(raw)
+    return (part,) if part.isascii() and part.isalnum() else tuple(_FOLDED_WORD.findall(part))
+
+
+@lru_cache(maxsize=1)
+def _unfoldable() -> re.Pattern:
+    """Characters whose folding may depend on their neighbours ("Σ") or shrink the
+    text (combining accents), and those of rare scripts, not checked.
+
+    In a field without them, folding is character by character and never shortens
+    the text: either it keeps every offset, and cutting a word from the folded field
+    gives `_fold_word(word)`, or it lengthens the field, and `_fold_field` folds the
+    words one by one. Either way, folding the words alone gives the same parts."""
+    checked = chain(range(0x530), range(0x1E00, 0x1F00), range(0x2000, 0x2190), range(0xFB00, 0xFB07))
+    known = [chr(c) for c in checked if chr(c) != "\u03a3" and len(fold(chr(c))) >= 1]
+    return re.compile("[^" + "".join(map(re.escape, known)) + "]")
 
 
 def _saints(norms: list[str], caps: list[bool]) -> list[str]:
@@ -179,11 +216,14 @@ class Gazetteer:
         self._add_articles_to_areas()
         for phrase in names.NOT_PLACES:
             self.index[_key(phrase)] = [Entry(BLOCKER, "", phrase)]
-        lengths: dict[str, set[int]] = {}
+        # What `find` looks up before building a key: the one-word keys, and for longer
+        # keys their first two words -> their lengths.
+        self.singles = frozenset(key[0] for key in self.index if len(key) == 1)
+        pairs: dict[tuple[str, str], set[int]] = {}
         for key in self.index:
-            lengths.setdefault(key[0], set()).add(len(key))
-        # first word -> the lengths of the keys it starts, longest first
-        self.lengths: dict[str, tuple[int, ...]] = {w: tuple(sorted(n, reverse=True)) for w, n in lengths.items()}
+            if len(key) > 1:
+                pairs.setdefault(key[:2], set()).add(len(key))
+        self.pairs = {pair: tuple(sorted(n, reverse=True)) for pair, n in pairs.items()}  # longest first
 
     def _add(self, name: str, entry: Entry, key: tuple[str, ...] | None = None) -> None:
         self.index.setdefault(key or _key(name), []).append(entry)
@@ -265,28 +305,41 @@ class Gazetteer:
     def find(self, tokens: list[Token]) -> list[Match]:
         """Names found in `tokens`, longest first, left to right, without overlaps."""
         found: list[Match] = []
-        n = len(tokens)
-        norms = [t.norm for t in tokens]
-        run = [1] * n       # run[i]: tokens from i on that a name may span (joined to the previous)
-        for i in range(n - 2, -1, -1):
-            if tokens[i + 1].joined:
-                run[i] = run[i + 1] + 1
-        i = 0
-        lengths, index = self.lengths, self.index
-        while i < n:
-            for length in lengths.get(norms[i], ()):
-                if length > run[i]:
-                    continue
+        norms = list(map(_NORM, tokens))
+        joined = list(map(_JOINED, tokens))
+        index = self.index
+        free = 0        # tokens before `free` are part of a name found already
+        for i in compress(range(len(tokens)), self._may_start(norms)):
+            if i < free:
+                continue
+            for length in self._lengths(norms, joined, i):
                 entries = index.get(tuple(norms[i:i + length]))
                 if entries:
                     valid = tuple(e for e in entries if _written_right(e, tokens, i, length))
                     if valid:
                         found.append(Match(valid, i, i + length))
-                        i += length
+                        free = i + length
                         break
-            else:
-                i += 1
         return found
+
+    def _may_start(self, norms: list[str]) -> Iterator[bool]:
+        """Per token, whether a key may start there: a one-word key, or the first two
+        words of a longer one (one pass in C over the tokens)."""
+        singles = map(self.singles.__contains__, norms)
+        pairs = chain(map(self.pairs.__contains__, zip(norms, islice(norms, 1, None))), (False,))
+        return map(operator.or_, singles, pairs)
+
+    def _lengths(self, norms: list[str], joined: list[bool], i: int) -> list[int]:
+        """Lengths of the keys that may start at token i, longest first: a name spans
+        tokens joined to the previous one only."""
+        lengths = []
+        if i + 1 < len(norms) and joined[i + 1]:
+            for length in self.pairs.get((norms[i], norms[i + 1]), ()):
+                if i + length <= len(norms) and all(joined[i + 2:i + length]):
+                    lengths.append(length)
+        if norms[i] in self.singles:
+            lengths.append(1)
+        return lengths
 
 
 _SUFFIX_LINKS = frozenset({"sur", "sous", "en", "les", "lez", "de", "des", "du", "d", "la", "le", "aux"})
@@ -313,10 +366,16 @@ def _written_right(entry: Entry, tokens: list[Token], i: int, length: int) -> bo
 def _capitals_kept(entry: Entry, span: list[Token], free=()) -> bool:
     """The words capitalised in the name are capitalised in the text, except words in
     `free`: "l'hôpital" is not L'Hôpital, "à la Réunion" is La Réunion."""
-    caps = [w[0].isupper() for w in _RAW_WORD.findall(entry.name)]
+    caps = _capitalised(entry.name)
     if entry.form in _ARTICLE_AFTER:
         caps = caps[1:]
     return all(t.cap for t, cap in zip(span, caps) if cap and t.norm not in free)
+
+
+@lru_cache(maxsize=1 << 16)
+def _capitalised(name: str) -> tuple[bool, ...]:
+    """Whether each word of a place name starts with a capital."""
+    return tuple(w[0].isupper() for w in _RAW_WORD.findall(name))
 
 
 @lru_cache(maxsize=1)
