@@ -45,6 +45,8 @@ def inside_name(tokens: list[Token], i: int) -> bool:
 _EXAMPLE_BEFORE = (("par", "exemple"), ("comme",), ("notamment",), ("tel", "que"), ("telle", "que"),
                    ("ainsi",), ("entre", "autres"))
 _EXAMPLE_AFTER = (("par", "exemple"), ("entre", "autres"), ("notamment",))
+_EXAMPLE_BEFORE_ENDS = frozenset(cue[-1] for cue in _EXAMPLE_BEFORE)  # checked first: most words end none
+_EXAMPLE_AFTER_STARTS = frozenset(cue[0] for cue in _EXAMPLE_AFTER)
 
 
 def example_around(tokens: list[Token], i: int, last: int) -> bool:
@@ -53,11 +55,13 @@ def example_around(tokens: list[Token], i: int, last: int) -> bool:
     j = i - 1
     while j >= 0 and i - j <= 2 and tokens[j].norm in ("a", "au", "aux", "en", "dans", "de", "du"):
         j -= 1
-    for cue in _EXAMPLE_BEFORE:
-        start = j - len(cue) + 1
-        if start >= 0 and tuple(t.norm for t in tokens[start:j + 1]) == cue:
-            return True
-    for cue in _EXAMPLE_AFTER:
-        if tuple(t.norm for t in tokens[last:last + len(cue)]) == cue:
-            return True
+    if j >= 0 and tokens[j].norm in _EXAMPLE_BEFORE_ENDS:
+        for cue in _EXAMPLE_BEFORE:
+            start = j - len(cue) + 1
+            if start >= 0 and tuple(t.norm for t in tokens[start:j + 1]) == cue:
+                return True
+    if last < len(tokens) and tokens[last].norm in _EXAMPLE_AFTER_STARTS:
+        for cue in _EXAMPLE_AFTER:
+            if tuple(t.norm for t in tokens[last:last + len(cue)]) == cue:
+                return True
     return False

@@ -270,7 +270,7 @@ class Scorer:
         elif labels:
             compact = "".join(labels[:-1])
             compact = compact[3:] if compact.startswith("www") else compact
-            region = next((r for name, r in self.g.host_names if name in compact), None)
+            region = self.g.host_region(compact)
             if region:
                 self.add(region, "host", HOST_WEIGHT)
         for segment in (parts.path if parts else "").split("/"):

@@ -13,7 +13,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from itertools import accumulate, chain, compress, islice, repeat
-from typing import Iterator, NamedTuple
+from typing import Callable, Iterator, NamedTuple
 
 from domain.regions import REGIONS
 from triage.text import fold, words
@@ -298,6 +298,17 @@ class Gazetteer:
         return sorted(found.items(), key=lambda kv: -len(kv[0]))
 
     @cached_property
+    def host_region(self) -> Callable[[str], str | None]:
+        """A domain name without dots -> the region of the first of `host_names` in it
+        (the longest), or None; memoised, as the same outlets come back again and again."""
+        host_names = self.host_names
+
+        @lru_cache(maxsize=4096)
+        def region(compact: str) -> str | None:
+            return next((r for name, r in host_names if name in compact), None)
+        return region
+
+    @cached_property
     def area_names(self) -> dict[str, str]:
         """`host_names` as a mapping, for url path segments."""
         return dict(self.host_names)
@@ -369,7 +380,10 @@ def _capitals_kept(entry: Entry, span: list[Token], free=()) -> bool:
     caps = _capitalised(entry.name)
     if entry.form in _ARTICLE_AFTER:
         caps = caps[1:]
-    return all(t.cap for t, cap in zip(span, caps) if cap and t.norm not in free)
+    for token, cap in zip(span, caps):
+        if cap and not token.cap and token.norm not in free:
+            return False
+    return True
 
 
 @lru_cache(maxsize=1 << 16)
