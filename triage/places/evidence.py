@@ -21,7 +21,7 @@ from triage.text import words
 from . import context, names
 from .gazetteer import (ACRONYM, BLOCKER, BODY, COMMUNE, DEMONYM, DEPT, FORMER, GROUP, LEAD, LEAD_CHARS,
                         NATIONWIDE as CUE, REGION, TITLE, Entry, Gazetteer, Match, Token,
-                        gazetteer, tokenize)
+                        gazetteer, tokenize_columns)
 
 KIND_WEIGHT = {REGION: 3.0, ACRONYM: 2.5, FORMER: 2.0, DEPT: 2.5, DEMONYM: 0.8}
 GROUP_WEIGHT = 1.0          # "Antilles": each region of the group
@@ -286,8 +286,8 @@ def collect(title: str, text: str, default: str | None = None, url: str = "",
     scorer = Scorer(g, default)
     fields = []
     for zone, raw in ((TITLE, title or ""), (LEAD, text or "")):
-        tokens = tokenize(raw, zone)
-        fields.append((zone, _Field(raw, tokens, g.find(tokens))))
+        tokens, norms, joined = tokenize_columns(raw, zone)
+        fields.append((zone, _Field(raw, tokens, g.find(tokens, norms, joined))))
     for fno, (zone, field) in enumerate(fields):
         scorer.codes(fno, field, zone)
         scorer.named(fno, field)

@@ -69,7 +69,7 @@ class Match:
 
 
 def _is_shouting(line: str) -> bool:
-    if _mostly_lower(line):
+    if len(line) < 8 or _mostly_lower(line):  # quick exits
         return False
     letters = "".join(filter(str.isalpha, line))
     return len(letters) >= 8 and sum(map(str.isupper, letters)) >= 0.8 * len(letters)
@@ -87,7 +87,18 @@ def _mostly_lower(line: str) -> bool:
 
 
 def tokenize(field: str, zone: int) -> list[Token]:
-    """Tokens of one field (title or text); `zone` is TITLE, or LEAD for a text (BODY after LEAD_CHARS).
+    """Tokens of one field (title or text); `zone` is TITLE, or LEAD for a text (BODY after LEAD_CHARS)."""
+    return tokenize_columns(field, zone).tokens
+
+
+class Tokenized(NamedTuple):
+    tokens: list[Token]
+    norms: list[str]        # the tokens' `norm` and `joined`, for `Gazetteer.find`
+    joined: list[bool]
+
+
+def tokenize_columns(field: str, zone: int) -> Tokenized:
+    """`tokenize`, with the columns `Gazetteer.find` reads.
 
     Built column by column with C-level passes (`re.split`, `map`, `accumulate`) rather
     than word by word: the field alternates gaps and words, and each token attribute is
@@ -95,7 +106,7 @@ def tokenize(field: str, zone: int) -> list[Token]:
     pieces = _SPLIT_WORDS.split(field)      # gap, word, gap, word, ..., gap
     gaps, raws = pieces[0:-1:2], pieces[1::2]
     if not raws:
-        return []
+        return Tokenized([], [], [])
     offsets = list(accumulate(map(len, pieces)))
     starts, ends = offsets[0:-1:2], offsets[1::2]
     louds = _loud_words(field, gaps)
@@ -117,10 +128,11 @@ def tokenize(field: str, zone: int) -> list[Token]:
     norms, parts = _fold_words(field, raws, starts, ends)
     columns = (starts, ends, caps, uppers, initials, louds, zones, joined)
     if norms is None:
-        return _expand(parts, columns)
+        tokens = _expand(parts, columns)
+        return Tokenized(tokens, list(map(_NORM, tokens)), list(map(_JOINED, tokens)))
     norms = _saints(norms, caps)
     initials[0], joined[0] = True, False
-    return list(map(tuple.__new__, repeat(Token), zip(norms, *columns)))
+    return Tokenized(list(map(tuple.__new__, repeat(Token), zip(norms, *columns))), norms, joined)
 
 
 def _loud_words(field: str, gaps: list[str]) -> list[bool] | None:
@@ -136,8 +148,11 @@ def _fold_words(field: str, raws: list[str], starts: list[int],
                 ends: list[int]) -> tuple[list[str] | None, list[tuple[str, ...]]]:
     """(the folded form of each word, []) when every word folds to one part, else
     (None, the folded parts of each word: "ﬁn" -> "fi", "n"; "ß" -> none)."""
-    if _unfoldable().search(field) is None:
-        parts = list(map(_fold_word, raws))     # what folding the field would give
+    if _unfoldable().search(field) is None:  # folding the words gives what folding the field would
+        norms = list(map(_fold_one, raws))
+        if None not in norms:
+            return norms, []
+        parts = list(map(_fold_word, raws))
     else:
         parts = _fold_field(field, raws, starts, ends)
     if set(map(len, parts)) == {1}:
@@ -153,6 +168,13 @@ def _fold_field(field: str, raws: list[str], starts: list[int], ends: list[int])
         return list(map(_fold_word, raws))
     cut = map(folded.__getitem__, map(slice, starts, ends))
     return [(part,) if part.isascii() and part.isalnum() else tuple(_FOLDED_WORD.findall(part)) for part in cut]
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold_one(raw: str) -> str | None:
+    """The folded form of a word when it is one part (most often), else None."""
+    parts = _fold_word(raw)
+    return parts[0] if len(parts) == 1 else None
 
 
 @lru_cache(maxsize=1 << 16)
@@ -313,11 +335,13 @@ class Gazetteer:
         """`host_names` as a mapping, for url path segments."""
         return dict(self.host_names)
 
-    def find(self, tokens: list[Token]) -> list[Match]:
-        """Names found in `tokens`, longest first, left to right, without overlaps."""
+    def find(self, tokens: list[Token], norms: list[str] | None = None,
+             joined: list[bool] | None = None) -> list[Match]:
+        """Names found in `tokens`, longest first, left to right, without overlaps;
+        `norms` and `joined`, the tokens' columns, when the caller has them already."""
         found: list[Match] = []
-        norms = list(map(_NORM, tokens))
-        joined = list(map(_JOINED, tokens))
+        norms = list(map(_NORM, tokens)) if norms is None else norms
+        joined = list(map(_JOINED, tokens)) if joined is None else joined
         index = self.index
         free = 0        # tokens before `free` are part of a name found already
         for i in compress(range(len(tokens)), self._may_start(norms)):
@@ -363,6 +387,9 @@ def _written_right(entry: Entry, tokens: list[Token], i: int, length: int) -> bo
     if entry.kind == ACRONYM:
         return head.upper
     if entry.kind == COMMUNE:
+        caps = _name_capitals(entry)
+        if caps and caps[0] and not head.cap:
+            return False  # most often a lower-case word, checked first
         if head.upper and not head.loud and len(head.norm) <= 4:
             return False  # an acronym such as "ARS"
         if entry.form in _ARTICLE_AFTER and not (
@@ -377,13 +404,17 @@ def _written_right(entry: Entry, tokens: list[Token], i: int, length: int) -> bo
 def _capitals_kept(entry: Entry, span: list[Token], free=()) -> bool:
     """The words capitalised in the name are capitalised in the text, except words in
     `free`: "l'hôpital" is not L'Hôpital, "à la Réunion" is La Réunion."""
-    caps = _capitalised(entry.name)
-    if entry.form in _ARTICLE_AFTER:
-        caps = caps[1:]
-    for token, cap in zip(span, caps):
+    for token, cap in zip(span, _name_capitals(entry)):
         if cap and not token.cap and token.norm not in free:
             return False
     return True
+
+
+def _name_capitals(entry: Entry) -> tuple[bool, ...]:
+    """Whether each word of the name as matched starts with a capital (without the
+    article merged with a preposition: "au Mans")."""
+    caps = _capitalised(entry.name)
+    return caps[1:] if entry.form in _ARTICLE_AFTER else caps
 
 
 @lru_cache(maxsize=1 << 16)
