@@ -13,7 +13,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from itertools import accumulate, chain, compress, islice, repeat
-from typing import Callable, Iterator, NamedTuple
+from typing import Callable, Iterator, NamedTuple, Sequence
 
 from domain.regions import REGIONS
 from triage.text import fold, words
@@ -93,7 +93,7 @@ def tokenize(field: str, zone: int) -> list[Token]:
 
 class Tokenized(NamedTuple):
     tokens: list[Token]
-    norms: list[str]        # the tokens' `norm` and `joined`, for `Gazetteer.find`
+    norms: Sequence[str]    # the tokens' `norm` and `joined`, for `Gazetteer.find`
     joined: list[bool]
 
 
@@ -121,11 +121,12 @@ def tokenize_columns(field: str, zone: int) -> Tokenized:
     else:
         louds = [False] * len(raws)
     joined = list(map(joins.__getitem__, gaps))
-    caps = list(map(str.isupper, map(operator.itemgetter(0), raws)))
-    uppers = [len(raw) > 1 and raw.isupper() for raw in raws]
     lead = bisect_left(starts, LEAD_CHARS) if zone != TITLE else len(raws)
     zones = [zone] * lead + [BODY] * (len(raws) - lead)
-    norms, parts = _fold_words(field, raws, starts, ends)
+    norms, caps, uppers = zip(*map(_word, raws))
+    parts: list[tuple[str, ...]] = []
+    if None in norms or _unfoldable().search(field):
+        norms, parts = _fold_words(field, raws, starts, ends)
     columns = (starts, ends, caps, uppers, initials, louds, zones, joined)
     if norms is None:
         tokens = _expand(parts, columns)
@@ -144,14 +145,20 @@ def _loud_words(field: str, gaps: list[str]) -> list[bool] | None:
     return list(map(loud_lines.__getitem__, lines))
 
 
+@lru_cache(maxsize=1 << 16)
+def _word(raw: str) -> tuple[str | None, bool, bool]:
+    """What a token takes from its word: its folded form when it is one part (else
+    None), whether it starts with a capital, whether it is written in capitals.
+    The folded form is the field's only when `_unfoldable` finds nothing in it."""
+    parts = _fold_word(raw)
+    return parts[0] if len(parts) == 1 else None, raw[0].isupper(), len(raw) > 1 and raw.isupper()
+
+
 def _fold_words(field: str, raws: list[str], starts: list[int],
                 ends: list[int]) -> tuple[list[str] | None, list[tuple[str, ...]]]:
     """(the folded form of each word, []) when every word folds to one part, else
     (None, the folded parts of each word: "ﬁn" -> "fi", "n"; "ß" -> none)."""
     if _unfoldable().search(field) is None:  # folding the words gives what folding the field would
-        norms = list(map(_fold_one, raws))
-        if None not in norms:
-            return norms, []
         parts = list(map(_fold_word, raws))
     else:
         parts = _fold_field(field, raws, starts, ends)
@@ -168,13 +175,6 @@ def _fold_field(field: str, raws: list[str], starts: list[int], ends: list[int])
         return list(map(_fold_word, raws))
     cut = map(folded.__getitem__, map(slice, starts, ends))
     return [(part,) if part.isascii() and part.isalnum() else tuple(_FOLDED_WORD.findall(part)) for part in cut]
-
-
-@lru_cache(maxsize=1 << 16)
-def _fold_one(raw: str) -> str | None:
-    """The folded form of a word when it is one part (most often), else None."""
-    parts = _fold_word(raw)
-    return parts[0] if len(parts) == 1 else None
 
 
 @lru_cache(maxsize=1 << 16)
@@ -198,7 +198,7 @@ def _unfoldable() -> re.Pattern:
     return re.compile("[^" + "".join(map(re.escape, known)) + "]")
 
 
-def _saints(norms: list[str], caps: list[bool]) -> list[str]:
+def _saints(norms: Sequence[str], caps: Sequence[bool]) -> Sequence[str]:
     """"St-Malo", "Ste-Maxime": capitalised "st" and "ste" read as "saint" and "sainte"."""
     if _SAINT.keys().isdisjoint(norms):
         return norms
@@ -335,7 +335,7 @@ class Gazetteer:
         """`host_names` as a mapping, for url path segments."""
         return dict(self.host_names)
 
-    def find(self, tokens: list[Token], norms: list[str] | None = None,
+    def find(self, tokens: list[Token], norms: Sequence[str] | None = None,
              joined: list[bool] | None = None) -> list[Match]:
         """Names found in `tokens`, longest first, left to right, without overlaps;
         `norms` and `joined`, the tokens' columns, when the caller has them already."""
@@ -357,14 +357,14 @@ class Gazetteer:
                         break
         return found
 
-    def _may_start(self, norms: list[str]) -> Iterator[bool]:
+    def _may_start(self, norms: Sequence[str]) -> Iterator[bool]:
         """Per token, whether a key may start there: a one-word key, or the first two
         words of a longer one (one pass in C over the tokens)."""
         singles = map(self.singles.__contains__, norms)
         pairs = chain(map(self.pairs.__contains__, zip(norms, islice(norms, 1, None))), (False,))
         return map(operator.or_, singles, pairs)
 
-    def _lengths(self, norms: list[str], joined: list[bool], i: int) -> list[int]:
+    def _lengths(self, norms: Sequence[str], joined: list[bool], i: int) -> list[int]:
         """Lengths of the keys that may start at token i, longest first: a name spans
         tokens joined to the previous one only."""
         lengths = []
