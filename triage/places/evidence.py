@@ -39,6 +39,7 @@ CAPITAL_DEPT = "75"
 _CODE = re.compile(r"(\w[\w'’.-]*)\s*\((\d{2,3}|2[AB])\)")
 _CODE_HINT = re.compile(r"\((?:\d{2,3}|2[AB])\)")  # what every `_CODE` match contains
 _POSTCODE = re.compile(r"\b(\d{5})\s+(?=[A-ZÀ-Ý])")
+_POSTCODE_HINT = re.compile(r"\d\d\d\d\d")  # what every `_POSTCODE` match contains (\d{5} scans slower)
 _DEPT_ARTICLES = frozenset({"la", "le", "les", "l", "du", "des", "au", "aux", "en"})
 _TOWN_PREPOSITIONS = frozenset({"a", "de", "d"})
 _UNDECIDED = Entry("undecided", "", "")
@@ -57,6 +58,16 @@ class _Field:
     text: str
     tokens: list[Token]
     matches: list[Match]
+
+    @cached_property
+    def commune_matches(self) -> list[tuple[Match, list[Entry]]]:
+        """The matches that may name a commune, with their commune entries."""
+        found = []
+        for match in self.matches:
+            candidates = [e for e in match.entries if e.kind == COMMUNE]
+            if candidates and not any(e.kind == BLOCKER for e in match.entries):
+                found.append((match, candidates))
+        return found
 
     @cached_property
     def token_at(self) -> dict[int, int]:
@@ -105,7 +116,8 @@ class Scorer:
 
     def _anchored(self, anchor: str, own_key: str) -> bool:
         """Some clue other than `own_key` points to `anchor`."""
-        return bool(self.anchors.get(anchor, set()) - {own_key})
+        keys = self.anchors.get(anchor)
+        return bool(keys) and (len(keys) > 1 or own_key not in keys)
 
     # -- clues that need no disambiguation ------------------------------------------
     def codes(self, fno: int, field: _Field, zone: int) -> None:
@@ -121,7 +133,7 @@ class Scorer:
             self.add(depts[code].region, f"dept:{code}", CODE_WEIGHT * ZONE_FACTOR[_zone(zone, m.start())], code)
             if m.end(1) in field.token_end:
                 self.code_after[(fno, field.token_end[m.end(1)])] = code
-        for m in _POSTCODE.finditer(field.text):
+        for m in _POSTCODE.finditer(field.text) if _POSTCODE_HINT.search(field.text) else ():
             code = m.group(1)
             if code.startswith("97"):
                 dept = code[:3]
@@ -140,7 +152,7 @@ class Scorer:
                 continue
             head = field.tokens[match.first]
             zone = ZONE_FACTOR[head.zone]
-            cue = next((e for e in match.entries if e.kind == CUE), None)
+            cue = next((e for e in match.entries if e.kind == CUE), None) if CUE in kinds else None
             if cue:
                 self.add(NATIONWIDE, f"cue:{cue.name}", cue.weight * zone)
                 continue
@@ -202,10 +214,7 @@ class Scorer:
     def communes(self, fno: int, field: _Field, solid_only: bool) -> None:
         """Commune clues; with `solid_only`, just the unambiguous ones, which become anchors."""
         tokens = field.tokens
-        for match in field.matches:
-            candidates = [e for e in match.entries if e.kind == COMMUNE]
-            if not candidates or any(e.kind == BLOCKER for e in match.entries):
-                continue
+        for match, candidates in field.commune_matches:
             i, head = match.first, tokens[match.first]
             area = self._area_entry(match, tokens, final=not solid_only)
             if area is not None:
@@ -215,10 +224,7 @@ class Scorer:
             if context.street_before(tokens, i):
                 continue
             code = self.code_after.get((fno, match.last - 1)) or self.code_before.get((fno, i))
-            ranked = sorted(((self._support(c, code), c.population, n) for n, c in enumerate(candidates)),
-                            reverse=True)
-            support, _, n = ranked[0]
-            best = candidates[n]
+            support, best = self._best_reading(candidates, code)
             key = f"commune:{best.dept}:{best.name}"
             weak = (best.population < MIN_POPULATION_ALONE or best.form == "short"
                     or context.inside_name(tokens, i)
@@ -244,11 +250,20 @@ class Scorer:
                 key = "example:" + key
             self.add(best.region, key, weight, best.dept)
 
+    def _best_reading(self, candidates: list[Entry], code: str | None) -> tuple[int, Entry]:
+        """The best-supported commune of a name, the most populous among equals, and its support."""
+        if len(candidates) == 1:
+            return self._support(candidates[0], code), candidates[0]
+        ranked = sorted(((self._support(c, code), c.population, n) for n, c in enumerate(candidates)),
+                        reverse=True)
+        support, _, n = ranked[0]
+        return support, candidates[n]
+
     def _support(self, commune: Entry, code: str | None) -> int:
         """How strongly other clues back this reading of a commune name (0: not at all)."""
-        key = f"commune:{commune.dept}:{commune.name}"
         if code:
             return 4 if commune.dept == code else 0
+        key = f"commune:{commune.dept}:{commune.name}"
         if self._anchored(f"dept:{commune.dept}", key):
             return 3
         if self._anchored(f"region:{commune.region}", key):
