@@ -13,10 +13,9 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from domain.regions import NATIONWIDE, REGION_CODES
-from triage.text import words
 
 from . import context, names
 from .gazetteer import (ACRONYM, BLOCKER, BODY, COMMUNE, DEMONYM, DEPT, FORMER, GROUP, LEAD, LEAD_CHARS,
@@ -58,16 +57,7 @@ class _Field:
     text: str
     tokens: list[Token]
     matches: list[Match]
-
-    @cached_property
-    def commune_matches(self) -> list[tuple[Match, list[Entry]]]:
-        """The matches that may name a commune, with their commune entries."""
-        found = []
-        for match in self.matches:
-            candidates = [e for e in match.entries if e.kind == COMMUNE]
-            if candidates and not any(e.kind == BLOCKER for e in match.entries):
-                found.append((match, candidates))
-        return found
+    commune_matches: list[tuple[Match, list[Entry]]]  # those that may name a commune, with its entries
 
     @cached_property
     def token_at(self) -> dict[int, int]:
@@ -78,6 +68,15 @@ class _Field:
     def token_end(self) -> dict[int, int]:
         """Offset -> index of the (last) token ending there; built on first use."""
         return {t.end: k for k, t in enumerate(self.tokens)}
+
+
+def _commune_matches(matches: list[Match]) -> list[tuple[Match, list[Entry]]]:
+    found = []
+    for match in matches:
+        candidates = [e for e in match.entries if e.kind == COMMUNE]
+        if candidates and not any(e.kind == BLOCKER for e in match.entries):
+            found.append((match, candidates))
+    return found
 
 
 def _zone(zone: int, offset: int) -> int:
@@ -289,7 +288,7 @@ class Scorer:
             if region:
                 self.add(region, "host", HOST_WEIGHT)
         for segment in (parts.path if parts else "").split("/"):
-            region = self.g.area_names.get("".join(words(unquote(segment))))
+            region = self.g.path_region(segment)
             if region:
                 self.add(region, "path", PATH_WEIGHT)
 
@@ -302,7 +301,8 @@ def collect(title: str, text: str, default: str | None = None, url: str = "",
     fields = []
     for zone, raw in ((TITLE, title or ""), (LEAD, text or "")):
         tokens, norms, joined = tokenize_columns(raw, zone)
-        fields.append((zone, _Field(raw, tokens, g.find(tokens, norms, joined))))
+        matches = g.find(tokens, norms, joined)
+        fields.append((zone, _Field(raw, tokens, matches, _commune_matches(matches))))
     for fno, (zone, field) in enumerate(fields):
         scorer.codes(fno, field, zone)
         scorer.named(fno, field)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from itertools import accumulate, chain, compress, islice, repeat
 from typing import Callable, Iterator, NamedTuple, Sequence
+from urllib.parse import unquote
 
 from domain.regions import REGIONS
 from triage.text import fold, words
@@ -328,6 +329,17 @@ class Gazetteer:
         @lru_cache(maxsize=4096)
         def region(compact: str) -> str | None:
             return next((r for name, r in host_names if name in compact), None)
+        return region
+
+    @cached_property
+    def path_region(self) -> Callable[[str], str | None]:
+        """A segment of a url path ("haute-normandie", "meurthe-et-moselle") -> the region
+        it names, by `area_names`, or None; memoised, as the same sections come back."""
+        area_names = self.area_names
+
+        @lru_cache(maxsize=4096)
+        def region(segment: str) -> str | None:
+            return area_names.get("".join(words(unquote(segment))))
         return region
 
     @cached_property
