@@ -257,3 +257,25 @@ def test_a_town_given_as_an_example_does_not_make_a_national_article_local():
     assert detect_regions("Une campagne nationale pour les métiers du soin", text) == ["FR"]
     assert detect_regions("Un Ehpad de Lyon recrute dix soignants",
                           "L'Ehpad des Tilleuls, à Lyon, recrute dix soignants.") == ["FR-ARA"]
+
+
+def test_tokens_fold_words_and_read_their_surroundings():
+    from triage.places.gazetteer import LEAD, tokenize
+    tokens = tokenize("L’Haÿ-les-Roses et St-Malo, st-malo; Cœur", LEAD)
+    assert [t.norm for t in tokens] == ["l", "hay", "les", "roses", "et", "saint", "malo", "st", "malo", "coeur"]
+    assert [t.joined for t in tokens] == [False, True, True, True, True, True, True, False, True, False]
+    assert [t.initial for t in tokens] == [True] + [False] * 9
+    shouting = tokenize("LA MANCHE EN ALERTE\nà Caen, la Manche", LEAD)
+    assert [t.loud for t in shouting] == [True] * 4 + [False] * 4
+    assert [t.initial for t in shouting] == [True] * 5 + [False] * 3
+    assert tokenize("", LEAD) == [] and tokenize(" … ", LEAD) == []
+
+
+def test_find_from_the_columns_of_tokenize_is_find_from_the_tokens():
+    from triage.places.gazetteer import LEAD, tokenize_columns
+    text = ("LA MANCHE EN ALERTE\nÀ Caen (14), au Mans et à Saint-Lô, le ministère de la Santé "
+            "et l'ARS Normandie ; ﬁn de la Straße à Sainte-Me\u0300re-E\u0301glise, 50480 Sainte-Mère-Église.")
+    tokens, norms, joined = tokenize_columns(text, LEAD)
+    found = gazetteer().find(tokens, norms, joined)
+    assert found == gazetteer().find(tokens)
+    assert {e.name for m in found for e in m.entries} >= {"Manche", "Caen", "Le Mans", "Saint-Lô", "Normandie"}
