@@ -57,7 +57,7 @@ class _Field:
     text: str
     tokens: list[Token]
     matches: list[Match]
-    commune_matches: list[tuple[Match, list[Entry]]]  # those that may name a commune, with its entries
+    commune_matches: list[tuple[Match, list[Entry]]]  # those that may name a commune, with their communes
 
     @cached_property
     def token_at(self) -> dict[int, int]:
@@ -71,6 +71,7 @@ class _Field:
 
 
 def _commune_matches(matches: list[Match]) -> list[tuple[Match, list[Entry]]]:
+    """The matches that may name a commune (no blocker), with their commune entries."""
     found = []
     for match in matches:
         candidates = [e for e in match.entries if e.kind == COMMUNE]

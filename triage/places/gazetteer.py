@@ -93,6 +93,7 @@ def tokenize(field: str, zone: int) -> list[Token]:
 
 
 class Tokenized(NamedTuple):
+    """A field's tokens, and two of their columns as lists."""
     tokens: list[Token]
     norms: Sequence[str]    # the tokens' `norm` and `joined`, for `Gazetteer.find`
     joined: list[bool]
@@ -158,7 +159,7 @@ def _word(raw: str) -> tuple[str | None, bool, bool]:
 def _fold_words(field: str, raws: list[str], starts: list[int],
                 ends: list[int]) -> tuple[list[str] | None, list[tuple[str, ...]]]:
     """(the folded form of each word, []) when every word folds to one part, else
-    (None, the folded parts of each word: "ﬁn" -> "fi", "n"; "ß" -> none)."""
+    (None, the folded parts of each word: "Straße" -> "stra", "e"; "ß" -> none)."""
     if _unfoldable().search(field) is None:  # folding the words gives what folding the field would
         parts = list(map(_fold_word, raws))
     else:
@@ -206,7 +207,7 @@ def _saints(norms: Sequence[str], caps: Sequence[bool]) -> Sequence[str]:
     return [_SAINT[norm] if cap and norm in _SAINT else norm for norm, cap in zip(norms, caps)]
 
 
-def _expand(parts: list[list[str]], columns: tuple[list, ...]) -> list[Token]:
+def _expand(parts: list[tuple[str, ...]], columns: tuple[Sequence, ...]) -> list[Token]:
     """Tokens when some word folds to several parts or to none: each part is a token."""
     tokens: list[Token] = []
     for word_parts, (start, end, cap, upper, initial, loud, zone, joined) in zip(parts, zip(*columns)):
