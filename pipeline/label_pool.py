@@ -139,9 +139,16 @@ class _Worker:
             raise EOFError("label worker exited mid-answer")
         return decode(payload)
 
+    def hang_up(self) -> None:
+        """EOF: the worker exits (`stop` waits for it)."""
+        try:
+            self.process.stdin.close()
+        except (OSError, ValueError):
+            pass
+
     def stop(self) -> None:
         try:
-            self.process.stdin.close()     # EOF: the worker exits
+            self.hang_up()
             self.process.wait(5)
         except (OSError, ValueError, subprocess.TimeoutExpired):
             self.process.kill()
@@ -199,6 +206,8 @@ class LabelPool:
         with self._changed:
             self._closing = True
             self._changed.notify_all()
+        for worker in self._all:
+            worker.hang_up()              # all at once: they exit side by side
         for worker in self._all:
             worker.stop()
         self._all = []

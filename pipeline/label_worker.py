@@ -3,10 +3,11 @@
 It loads the vocabulary and models, says ("ready", None), then reads requests from stdin
 and writes answers to stdout, one at a time, in the frames of `scrapers.parse_worker`.
 A request is (rows, today); an answer is ("ok", [ArticleLabels, ...]) or ("error",
-message). It exits when stdin closes.
+message). It exits when stdin closes, at once.
 """
 from __future__ import annotations
 
+import os
 import pickle
 import sys
 
@@ -36,3 +37,7 @@ def serve(stdin=None, stdout=None) -> None:
 
 if __name__ == "__main__":
     serve()
+    # Nothing is left to save: skip the interpreter's teardown (freeing the place names and
+    # models took 0.2 s, which the fetch cycle waited for at its end).
+    sys.stdout.flush()
+    os._exit(0)

@@ -8,6 +8,7 @@ worker exits when stdin closes.
 """
 from __future__ import annotations
 
+import os
 import pickle
 import struct
 import sys
@@ -63,3 +64,5 @@ if __name__ == "__main__":
     import feedparser  # noqa: F401  - loaded before the first request arrives
     import lxml.html  # noqa: F401
     serve()
+    sys.stdout.flush()
+    os._exit(0)      # nothing left to save: no interpreter teardown for the fetch to wait for
