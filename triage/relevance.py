@@ -44,9 +44,9 @@ class RelevanceScore:
 
 
 def score_relevance(zones: Zones, vocabulary: Vocabulary) -> RelevanceScore:
-    combo, _ = zone_score(vocabulary.sector_workforce, zones, COMBO_WEIGHT)
-    sector, _ = zone_score(vocabulary.sector, zones)
-    workforce, _ = zone_score(vocabulary.workforce, zones)
-    negative, _ = zone_score(vocabulary.negative, zones)
+    combo, _ = zone_score(vocabulary.sector_workforce, zones, COMBO_WEIGHT, vocabulary=vocabulary)
+    sector, _ = zone_score(vocabulary.sector, zones, vocabulary=vocabulary)
+    workforce, _ = zone_score(vocabulary.workforce, zones, vocabulary=vocabulary)
+    negative, _ = zone_score(vocabulary.negative, zones, vocabulary=vocabulary)
     return RelevanceScore(sector=sector + combo, workforce=workforce + combo, combo=combo, negative=negative,
                           text_chars=len(zones.lead) + len(zones.body))

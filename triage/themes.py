@@ -20,8 +20,8 @@ def theme_scores(zones: Zones, vocabulary: Vocabulary, has_event_date: bool) -> 
     scores = {}
     for theme in THEME_CODES:
         strong, weak = vocabulary.themes[theme]
-        s, _ = zone_score(strong, zones, STRONG_WEIGHT)
-        w, _ = zone_score(weak, zones)
+        s, _ = zone_score(strong, zones, STRONG_WEIGHT, vocabulary=vocabulary)
+        w, _ = zone_score(weak, zones, vocabulary=vocabulary)
         scores[theme] = s + w
     if has_event_date and scores["event"] > 0:
         scores["event"] += EVENT_DATE_BONUS

@@ -25,6 +25,31 @@ def test_terms_match_plural_gender_accents_and_word_boundaries(term, text, match
     assert bool(TermSet.build([term]).hits(fold(text))) is matches
 
 
+def test_terms_found_from_the_shared_starts_are_those_of_a_whole_scan():
+    """`Starts` finds where any set's terms may begin in one pass; each set tried there
+    must find exactly what scanning the text for it would (inside words, overlaps
+    between sets, plurals, wildcards, separators, several zones)."""
+    from triage.vocabulary import Zones
+    texts = [("Infirmières : un forum-emploi à l'EHPAD", "Les aides-soignantes de l'hôpital. Un job-dating "
+              "le 3 mars, des formations d'aides-soignants ; l'ARS, la CFAO et Mars. Recrutements, "
+              "recrute, postes à pourvoir, infirmièreS, conditions de travail et qualité de vie au travail."),
+             ("", "aide a domicile aide-a-domicile aides à domiciles métiers du grand âge sanitaire & social"),
+             ("Sans rapport", "Le match de football de dimanche, 3 buts à 1."), ("", "")]
+    selective = [terms for terms in (V.sector, V.workforce, V.sector_workforce, V.negative,
+                                     *(t for pair in V.themes.values() for t in pair)) if terms.slot is not None]
+    assert len(selective) >= 10
+    for title, text in texts:
+        shared, alone = Zones.of(title, text), Zones.of(title, text)
+        for terms in selective:
+            assert shared.hits(terms, V) == alone.hits(terms), terms.terms[:3]
+    assert any(Zones.of(*texts[0]).hits(terms, V) for terms in selective)
+
+
+def test_a_set_with_short_first_words_is_scanned_whole():
+    assert TermSet.build(["de 9 h", "forum*"]).selective() is False
+    assert TermSet.build(["forum*", "salon* de l'emploi"]).selective() is True
+
+
 def test_unknown_theme_in_vocabulary_is_an_error(tmp_path):
     bad = tmp_path / "v.toml"
     bad.write_text("[themes.sport]\nstrong = ['match']\n", encoding="utf-8")

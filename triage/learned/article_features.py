@@ -39,7 +39,8 @@ def zone_theme_scores(zones: Zones, vocabulary: Vocabulary) -> Features:
     for name, zone in (("tht:", TITLE), ("thl:", LEAD)):
         for theme in THEME_CODES:
             strong, weak = vocabulary.themes[theme]
-            score = zone_score(strong, zones, 3.0, (zone,))[0] + zone_score(weak, zones, 1.0, (zone,))[0]
+            score = (zone_score(strong, zones, 3.0, (zone,), vocabulary)[0]
+                     + zone_score(weak, zones, 1.0, (zone,), vocabulary)[0])
             if score:
                 f[name + theme] = min(score, 40.0) / RULE_SCALE
     return f
