@@ -146,12 +146,6 @@ def _literal_trie(literals: list[str]) -> str:
     return emit(root)
 
 
-# A set whose terms all start with at least this many letters is tried at its candidate
-# starts; one with a shorter first word ("d'ici", "de 9 h") would have candidates at
-# every other word, and scanning it whole is faster.
-MIN_SELECTIVE_LITERAL = 3
-
-
 @dataclass(frozen=True)
 class TermSet:
     terms: tuple[str, ...]
@@ -167,7 +161,9 @@ class TermSet:
         return frozenset(first_literal(t) for t in self.terms)
 
     def selective(self) -> bool:
-        return bool(self.terms) and min(map(len, self.literals())) >= MIN_SELECTIVE_LITERAL
+        """Every term starts with a fixed character, so `Starts` can find where it may
+        start (even one-letter starts like "d'ici" are cheaper to try than a scan)."""
+        return bool(self.terms) and all(self.literals())
 
     def hits(self, folded: str) -> list[str]:
         return [m.group(0) for m in self.regex.finditer(folded)]
@@ -255,7 +251,7 @@ class Vocabulary:
     sector_workforce: TermSet
     negative: TermSet
     themes: dict[str, tuple[TermSet, TermSet]]   # theme -> (strong, weak)
-    starts: Starts | None = None                 # where the selective sets' terms may start
+    starts: Starts | None = None                 # where the sets' terms may start
     slots: int = 0                               # sets `starts` finds starts for
 
 
