@@ -9,6 +9,7 @@ import calendar
 import datetime as dt
 import io
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 from scrapers.sanitize import SUMMARY_MAX, TEXT_MAX, clean_title, html_to_text
 from scrapers.urls import is_web_url
@@ -42,11 +43,12 @@ def parse_feed(body: bytes, content_type: str, base_url: str, max_entries: int =
     try:
         # Every text field is reduced to plain text by `html_to_text` below (scripts,
         # styles, embeds dropped): feedparser's own HTML sanitizer and the rewriting of
-        # links inside markup would only cost time (about a third of the parse). Entry
-        # links are still resolved against the feed's base.
+        # links inside markup would only cost time (about a third of the parse).  The
+        # feed's address is not given to feedparser either: it would resolve every URL
+        # of every entry against it (a sixth of the rest); the few links Vigie keeps are
+        # resolved below (`_absolute`), after any xml:base feedparser applied.
         parsed = feedparser.parse(io.BytesIO(body), response_headers={
             "content-type": content_type or "application/xml",
-            "content-location": base_url,
         }, sanitize_html=False, resolve_relative_uris=False)
     except Exception as exc:  # feedparser is meant never to raise; be safe anyway
         raise ParseError(f"feed parser failed: {type(exc).__name__}: {exc}") from None
@@ -58,13 +60,14 @@ def parse_feed(body: bytes, content_type: str, base_url: str, max_entries: int =
         if not parsed.get("version"):
             raise ParseError("not an RSS or Atom feed (no feed element found)")
     feed_info = parsed.get("feed") or {}
-    site_link = feed_info.get("link") if is_web_url(feed_info.get("link")) else None
+    site_link = _absolute(feed_info.get("link"), base_url)
+    site_link = site_link if is_web_url(site_link) else None
     result = ParsedFeed(title=clean_title(html_to_text(_str(feed_info.get("title")))),
                         site_link=site_link, entries=[],
                         warning=f"feed is not well-formed but was read anyway ({problem})" if problem else None)
     for raw in entries_raw[:max_entries]:
         try:
-            entry = _entry(raw)
+            entry = _entry(raw, base_url)
         except Exception as exc:  # one odd entry never sinks the feed
             result.skipped.append(f"unreadable entry: {type(exc).__name__}: {exc}")
             continue
@@ -85,8 +88,8 @@ def _bozo_reason(parsed) -> str | None:
     return text[:200]
 
 
-def _entry(raw) -> FeedEntry | None:
-    link = _link(raw)
+def _entry(raw, base_url: str) -> FeedEntry | None:
+    link = _link(raw, base_url)
     title = clean_title(html_to_text(_str(raw.get("title"))))
     summary = html_to_text(_str(raw.get("summary")), SUMMARY_MAX)
     text = ""
@@ -102,7 +105,7 @@ def _entry(raw) -> FeedEntry | None:
         return None
     if not title:
         title = clean_title(summary, 120) or "(sans titre)"
-    guid = _str(raw.get("id")) or None
+    guid = _str(_absolute(raw.get("id"), base_url)) or None
     return FeedEntry(link=link, title=title, summary=summary, text=text,
                      published=_timestamp(raw), guid=guid)
 
@@ -111,12 +114,19 @@ def _str(value) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _link(raw) -> str | None:
-    candidates = [raw.get("link")]
+def _absolute(url, base_url: str):
+    """`url` resolved against the feed's address (as feedparser would, given it)."""
+    if isinstance(url, str) and url.strip():
+        return urljoin(base_url, url.strip())
+    return url
+
+
+def _link(raw, base_url: str) -> str | None:
+    candidates = [_absolute(raw.get("link"), base_url)]
     for link in raw.get("links") or []:
         if link.get("rel", "alternate") == "alternate":
-            candidates.append(link.get("href"))
-    guid = raw.get("id")
+            candidates.append(_absolute(link.get("href"), base_url))
+    guid = _absolute(raw.get("id"), base_url)
     if raw.get("guidislink", True):
         candidates.append(guid)
     for candidate in candidates:

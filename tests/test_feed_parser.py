@@ -26,3 +26,22 @@ def test_markup_is_reduced_to_its_visible_text_and_links_resolved():
     for field in (parsed.title, entry.title, entry.summary, entry.text):
         for active in ("alert", "steal", "cookie", "color:red", "cadre", "objet", "svg", "<", "javascript"):
             assert active not in field
+
+
+ATOM_BASES = b"""<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Actualit\xc3\xa9s</title><link href="/"/>
+<entry><title>Sans base</title><id>/actu/1</id><link href="actu/1.html"/></entry>
+<entry xml:base="/region/"><title>Avec base</title><id>tag:exemple.fr,2026:2</id><link href="actu/2.html"/></entry>
+<entry><title>Absolu</title><id>http://autre.example/3</id><link href="https://autre.example/3"/></entry>
+<entry><title>Identifiant seul</title><id>/actu/4</id></entry>
+</feed>"""
+
+
+def test_relative_links_and_ids_are_resolved_against_the_feed_and_its_xml_base():
+    parsed = parse_feed(ATOM_BASES, "application/atom+xml", "https://www.exemple.fr/flux/atom.xml")
+    assert parsed.site_link == "https://www.exemple.fr/"
+    first, based, absolute, id_only = parsed.entries
+    assert (first.link, first.guid) == ("https://www.exemple.fr/flux/actu/1.html", "https://www.exemple.fr/actu/1")
+    assert based.link == "https://www.exemple.fr/region/actu/2.html" and based.guid == "tag:exemple.fr,2026:2"
+    assert (absolute.link, absolute.guid) == ("https://autre.example/3", "http://autre.example/3")
+    assert id_only.link == "https://www.exemple.fr/actu/4"       # an Atom id is its link when it has none
