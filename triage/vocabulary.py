@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import tomllib
+from typing import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -57,11 +58,17 @@ def trie_pattern(terms: list[str]) -> str:
     tries alternatives one by one: hundreds of terms in a flat alternation cost a
     comparison each at every position). Longer continuations are tried first, as the
     flat alternation sorted longest first did."""
+    return _trie_regex(map(term_atoms, terms)) or r"(?!x)x"
+
+
+def _trie_regex(sequences: Iterable[Sequence[str]]) -> str:
+    """A regex for sequences of regex atoms, as a trie: the longest continuation that
+    matches is taken ("" for no sequence)."""
     END = ""
     root: dict = {}
-    for term in terms:
+    for atoms in sequences:
         node = root
-        for atom in term_atoms(term):
+        for atom in atoms:
             node = node.setdefault(atom, {})
         node[END] = {}
 
@@ -80,7 +87,7 @@ def trie_pattern(terms: list[str]) -> str:
         body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
         return f"(?:{body})?" if END in node else body
 
-    return emit(root) if root else r"(?!x)x"
+    return emit(root)
 
 
 def first_literal(term: str) -> str:
@@ -113,7 +120,7 @@ class Starts:
         for literal in literals:
             sets_of[literal] = tuple(i for i, own in enumerate(literal_sets)
                                      if any(literal.startswith(x) for x in own))
-        pattern = _literal_trie(literals)
+        pattern = _trie_regex([re.escape(c) for c in literal] for literal in literals)
         return cls(re.compile(r"(?<![a-z0-9])" + pattern), sets_of)
 
     def find(self, text: str, sets: int) -> list[list[int]]:
@@ -125,25 +132,6 @@ class Starts:
             for i in sets_of[m.group()]:
                 starts[i].append(position)
         return starts
-
-
-def _literal_trie(literals: list[str]) -> str:
-    """A regex matching the longest of `literals` at a position."""
-    root: dict = {}
-    for literal in literals:
-        node = root
-        for char in literal:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        alternatives = [re.escape(c) + emit(node[c]) for c in sorted(c for c in node if c)]
-        if not alternatives:
-            return ""
-        body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return emit(root)
 
 
 @dataclass(frozen=True)
