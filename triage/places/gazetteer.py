@@ -127,8 +127,9 @@ def tokenize_columns(field: str, zone: int) -> Tokenized:
     zones = [zone] * lead + [BODY] * (len(raws) - lead)
     norms, caps, uppers = zip(*map(_word, raws))
     parts: list[tuple[str, ...]] = []
-    if None in norms or _unfoldable().search(field):
-        norms, parts = _fold_words(field, raws, starts, ends)
+    unfoldable = _unfoldable().search(field) is not None
+    if None in norms or unfoldable:
+        norms, parts = _fold_words(field, raws, starts, ends, unfoldable)
     columns = (starts, ends, caps, uppers, initials, louds, zones, joined)
     if norms is None:
         tokens = _expand(parts, columns)
@@ -156,11 +157,12 @@ def _word(raw: str) -> tuple[str | None, bool, bool]:
     return parts[0] if len(parts) == 1 else None, raw[0].isupper(), len(raw) > 1 and raw.isupper()
 
 
-def _fold_words(field: str, raws: list[str], starts: list[int],
-                ends: list[int]) -> tuple[list[str] | None, list[tuple[str, ...]]]:
+def _fold_words(field: str, raws: list[str], starts: list[int], ends: list[int],
+                unfoldable: bool) -> tuple[list[str] | None, list[tuple[str, ...]]]:
     """(the folded form of each word, []) when every word folds to one part, else
-    (None, the folded parts of each word: "Straße" -> "stra", "e"; "ß" -> none)."""
-    if _unfoldable().search(field) is None:  # folding the words gives what folding the field would
+    (None, the folded parts of each word: "Straße" -> "stra", "e"; "ß" -> none).
+    `unfoldable`: `_unfoldable` found something in the field."""
+    if not unfoldable:  # folding the words gives what folding the field would
         parts = list(map(_fold_word, raws))
     else:
         parts = _fold_field(field, raws, starts, ends)
