@@ -89,7 +89,8 @@ def _bozo_reason(parsed) -> str | None:
 
 
 def _entry(raw, base_url: str) -> FeedEntry | None:
-    link = _link(raw, base_url)
+    guid = _str(_absolute(raw.get("id"), base_url)) or None
+    link = _link(raw, base_url, guid)
     title = clean_title(html_to_text(_str(raw.get("title"))))
     summary = html_to_text(_str(raw.get("summary")), SUMMARY_MAX)
     text = ""
@@ -105,7 +106,6 @@ def _entry(raw, base_url: str) -> FeedEntry | None:
         return None
     if not title:
         title = clean_title(summary, 120) or "(sans titre)"
-    guid = _str(_absolute(raw.get("id"), base_url)) or None
     return FeedEntry(link=link, title=title, summary=summary, text=text,
                      published=_timestamp(raw), guid=guid)
 
@@ -121,12 +121,13 @@ def _absolute(url, base_url: str):
     return url
 
 
-def _link(raw, base_url: str) -> str | None:
+def _link(raw, base_url: str, guid: str | None) -> str | None:
+    """The entry's web address: its link, an alternate one, or its id (`guid`, resolved)
+    when the feed says the id is a link."""
     candidates = [_absolute(raw.get("link"), base_url)]
     for link in raw.get("links") or []:
         if link.get("rel", "alternate") == "alternate":
             candidates.append(_absolute(link.get("href"), base_url))
-    guid = _absolute(raw.get("id"), base_url)
     if raw.get("guidislink", True):
         candidates.append(guid)
     for candidate in candidates:
