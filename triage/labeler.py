@@ -72,7 +72,7 @@ def label_article(vocabulary: Vocabulary, title: str, text: str, published: str 
     if not relevant:
         return Labels(False, [], [], seen.event_date, seen.relevance, probability=probability)
     if model.primary is not None:
-        themes = model_themes(model.primary, model.theme_bank, features)[:MAX_THEMES]
+        themes = model_themes(model.theme_bank, features)[:MAX_THEMES]
     else:
         themes = pick_themes(seen.theme_scores)
     regions, clues = locate(title, text, default=region_hint, url=url, source=source, model=model.regions)

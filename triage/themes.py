@@ -38,15 +38,14 @@ def pick_themes(scores: dict[str, float]) -> list[str]:
     return [primary, *others][:MAX_THEMES]
 
 
-def model_themes(primary_model, theme_bank, features: dict[str, float]) -> list[str]:
+def model_themes(theme_bank, features: dict[str, float]) -> list[str]:
     """Themes from the learned models: the most likely primary theme, then every other
     theme whose own model says it is covered, most likely first (`theme_bank`: the
-    theme models as `TriageModel.theme_bank`)."""
-    probabilities = primary_model.probabilities(features)
+    primary-theme and theme models, `TriageModel.theme_bank`)."""
+    probabilities, logits = theme_bank.score(features)
     primary = max(THEME_CODES, key=lambda t: (probabilities.get(t, 0.0), -THEME_CODES.index(t)))
-    names, thresholds, bank = theme_bank
     others = []
-    for theme, threshold, logit in zip(names, thresholds, bank.scores(features)):
+    for theme, threshold, logit in zip(theme_bank.themes, theme_bank.thresholds, logits):
         if theme != primary:
             p = sigmoid(logit)
             if p >= threshold:

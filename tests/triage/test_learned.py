@@ -3,6 +3,8 @@ cross-validation script runs (on a few articles: scores live in its output, not 
 from __future__ import annotations
 
 import json
+import math
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +13,7 @@ import pytest
 
 from triage.classify import classify
 from triage.learned import MODEL_PATH, RULES_ONLY, ModelError, TriageModel, load_model
-from triage.learned.linear import Linear, Softmax
+from triage.learned.linear import Linear, LinearBank, Softmax
 
 ROOT = Path(__file__).resolve().parents[2]
 EVAL = ROOT.parent / "shared" / "eval"
@@ -158,3 +160,44 @@ def test_a_common_word_is_not_a_town():
                     "L'Ehpad Les Tilleuls, à Montpellier, manque d'aides-soignants et présente un plan de "
                     "recrutement de vingt personnes.")
     assert labels.regions == ["FR-OCC"]
+
+
+def _plain_bank_scores(scorers, features):
+    """The definition `LinearBank.scores` must agree with bit for bit: features of equal
+    value summed column by column with `math.fsum`, groups taken in sorted feature order."""
+    by_value = {}
+    for k in sorted(features):
+        if features[k] and any(k in w for w, _ in scorers):
+            by_value.setdefault(features[k], []).append([w.get(k, 0.0) for w, _ in scorers])
+    total = [b for _, b in scorers]
+    for value, group in by_value.items():
+        total = [t + math.fsum(column) * value for t, column in zip(total, zip(*group))]
+    return total
+
+
+def test_linear_bank_sums_exactly_whatever_the_order_of_the_features():
+    rnd = random.Random(5)
+    weight = lambda: rnd.choice([0.0, round(rnd.uniform(-3, 3), 5), rnd.uniform(-1, 1) * 10.0 ** rnd.randint(-40, 8)])
+    for _ in range(200):
+        names = [f"f{i}" for i in range(rnd.randint(1, 40))]
+        scorers = [({k: weight() for k in names if rnd.random() < 0.7}, rnd.uniform(-1, 1))
+                   for _ in range(rnd.randint(1, 5))]
+        bank = LinearBank.of(scorers)
+        word = rnd.uniform(0.05, 0.3)
+        features = {k: word if rnd.random() < 0.7 else rnd.choice([0.0, 1.0, rnd.uniform(-2, 2)])
+                    for k in names + ["unknown"] if rnd.random() < 0.8}
+        expected = _plain_bank_scores(scorers, features)
+        assert bank.scores(features) == expected
+        shuffled = list(features.items())
+        rnd.shuffle(shuffled)
+        assert bank.scores(dict(shuffled)) == expected
+
+
+def test_theme_bank_scores_as_the_separate_models():
+    model = load_model()
+    features = {"r:sector": 0.9, "th:event": 1.2, "thr:event": 1.0, "w:recrut": 0.1, "w:ehpad": 0.1,
+                "t:forum": 0.1, "w:emploi": 0.1}
+    probabilities, logits = model.theme_bank.score(features)
+    assert probabilities == model.primary.probabilities(features)
+    themes = model.theme_bank.themes
+    assert logits == LinearBank.of([(model.themes[t].weights, model.themes[t].bias) for t in themes]).scores(features)

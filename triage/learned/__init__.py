@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from .linear import Linear, LinearBank, Softmax
+from .linear import Linear, LinearBank, Softmax, softmax
 
 MODEL_PATH = Path(__file__).with_name("model.json")
 FORMAT = 1
@@ -23,6 +23,30 @@ FORMAT = 1
 
 class ModelError(Exception):
     pass
+
+
+@dataclass(frozen=True)
+class ThemeBank:
+    """The primary-theme softmax and the per-theme models, scored in one pass: they read
+    the same features, so each feature an article has is looked up once for all of them."""
+    classes: tuple[str, ...]          # the primary theme's classes: the bank's first scores
+    themes: tuple[str, ...]           # then one logit per theme model
+    thresholds: tuple[float, ...]     # each theme model's threshold
+    bank: LinearBank
+
+    @classmethod
+    def of(cls, primary: Softmax, themes: dict[str, Linear]) -> "ThemeBank":
+        names = tuple(themes)
+        scorers = [(primary.weights[c], primary.bias.get(c, 0.0)) for c in primary.classes]
+        scorers += [(themes[t].weights, themes[t].bias) for t in names]
+        return cls(primary.classes, names, tuple(themes[t].threshold for t in names), LinearBank.of(scorers))
+
+    def score(self, features: dict[str, float]) -> tuple[dict[str, float], list[float]]:
+        """The primary theme's probability per class (as `Softmax.probabilities`), and
+        each theme model's logit, in `themes` order."""
+        scores = self.bank.scores(features)
+        n = len(self.classes)
+        return softmax(dict(zip(self.classes, scores[:n]))), scores[n:]
 
 
 @dataclass(frozen=True)
@@ -36,11 +60,9 @@ class TriageModel:
     info: dict = field(default_factory=dict)               # how and on what it was fitted
 
     @cached_property
-    def theme_bank(self) -> tuple[tuple[str, ...], tuple[float, ...], LinearBank]:
-        """The theme models as one bank: (themes, thresholds, bank), scored in one pass."""
-        names = tuple(self.themes)
-        return (names, tuple(self.themes[t].threshold for t in names),
-                LinearBank.of([(self.themes[t].weights, self.themes[t].bias) for t in names]))
+    def theme_bank(self) -> "ThemeBank | None":
+        """The primary-theme model and the theme models as one bank (None without a primary model)."""
+        return ThemeBank.of(self.primary, self.themes) if self.primary else None
 
     def to_json(self) -> dict:
         return {

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import groupby
 
 Features = dict[str, float]
 
@@ -61,11 +62,7 @@ class Softmax:
         return LinearBank.of([(self.weights[c], self.bias.get(c, 0.0)) for c in self.classes])
 
     def probabilities(self, features: Features) -> dict[str, float]:
-        scores = self.scores(features)
-        top = max(scores.values())
-        exp = {c: math.exp(s - top) for c, s in scores.items()}
-        total = sum(exp.values())
-        return {c: e / total for c, e in exp.items()}
+        return softmax(self.scores(features))
 
     def to_json(self) -> dict:
         return {"classes": list(self.classes), "bias": self.bias,
@@ -77,6 +74,14 @@ class Softmax:
                    {c: float(b) for c, b in raw["bias"].items()})
 
 
+def softmax(scores: dict[str, float]) -> dict[str, float]:
+    """Each class's probability from the classes' scores."""
+    top = max(scores.values())
+    exp = {c: math.exp(s - top) for c, s in scores.items()}
+    total = sum(exp.values())
+    return {c: e / total for c, e in exp.items()}
+
+
 def _rounded(weights: dict[str, float]) -> dict[str, float]:
     return {k: round(v, 5) for k, v in sorted(weights.items()) if abs(v) >= 1e-5}
 
@@ -85,10 +90,24 @@ def _rounded(weights: dict[str, float]) -> dict[str, float]:
 class LinearBank:
     """Several linear scorers over the same features, scored in one pass: each feature
     the article has is looked up once and adds its value times a row of weights (one per
-    scorer). Features are taken in sorted order, so that a score is the same in every
-    process whatever the order of the sets it came from."""
+    scorer).
+
+    Features of equal value (an article's words all weigh the same) have their rows
+    summed column by column first, exactly (as `math.fsum` would), then multiplied once;
+    the groups are then added in the order of their first feature, sorted, so that a
+    score is the same in every process whatever the order of the sets it came from.
+
+    The exact column sums are integer sums: every weight is a whole multiple of
+    1/`scale` (floats are binary fractions), and a row's weights times `scale`, shifted
+    up by `offset` to be positive, are packed side by side, `width` bits each, in one
+    integer (`packed`).  One addition of Python integers then sums all the columns of two
+    rows at once, exactly; a field is wide enough for the sum of every row."""
     rows: dict[str, tuple[float, ...]]     # feature -> its weight in each scorer (0.0: none)
     biases: tuple[float, ...]
+    packed: dict[str, int] = field(default_factory=dict, repr=False)   # feature -> its row, packed
+    scale: int = 1
+    offset: int = 0
+    width: int = 1
 
     @classmethod
     def of(cls, scorers: list[tuple[dict[str, float], float]]) -> "LinearBank":
@@ -97,19 +116,40 @@ class LinearBank:
         for i, (weights, _) in enumerate(scorers):
             for k, w in weights.items():
                 rows.setdefault(k, [0.0] * len(scorers))[i] = w
-        return cls({k: tuple(v) for k, v in rows.items()}, tuple(b for _, b in scorers))
+        # the finest binary fraction among the weights (a float's ratio has a power of 2 below)
+        scale = max((w.as_integer_ratio()[1] for row in rows.values() for w in row), default=1)
+        scaled = {k: [_times(w, scale) for w in row] for k, row in rows.items()}
+        offset = max((abs(n) for row in scaled.values() for n in row), default=0)
+        width = (2 * offset * max(len(rows), 1)).bit_length() + 1
+        packed = {k: sum((n + offset) << (i * width) for i, n in enumerate(row)) for k, row in scaled.items()}
+        return cls({k: tuple(v) for k, v in rows.items()}, tuple(b for _, b in scorers),
+                   packed, scale, offset, width)
 
     def scores(self, features: Features) -> list[float]:
         rows = self.rows
-        # Features of equal value (an article's words all weigh the same) are summed
-        # column by column first, then multiplied once.
-        by_value: dict[float, list[tuple[float, ...]]] = {}
-        for k in sorted(features.keys() & rows.keys()):
-            value = features[k]
-            if value:
-                by_value.setdefault(value, []).append(rows[k])
+        value_of = features.__getitem__
+        # the features by value, each group in the order of its least feature (its first,
+        # were the features sorted)
+        keys = sorted(features.keys() & rows.keys(), key=value_of)
+        groups = sorted((list(same) for value, same in groupby(keys, value_of) if value), key=min)
         total = list(self.biases)
-        for value, group in by_value.items():
-            sums = group[0] if len(group) == 1 else [math.fsum(column) for column in zip(*group)]
+        for keys in groups:
+            value = value_of(keys[0])
+            sums = rows[keys[0]] if len(keys) == 1 else self.column_sums(keys)
             total = [t + s * value for t, s in zip(total, sums)]
         return total
+
+    def column_sums(self, keys: list[str]) -> list[float]:
+        """The rows of `keys` summed column by column, each sum correctly rounded (the
+        same float as `math.fsum` of the column)."""
+        packed = sum(map(self.packed.__getitem__, keys))
+        mask = (1 << self.width) - 1
+        shift = len(keys) * self.offset
+        # int / int is correctly rounded in Python
+        return [(((packed >> (i * self.width)) & mask) - shift) / self.scale for i in range(len(self.biases))]
+
+
+def _times(weight: float, scale: int) -> int:
+    """`weight` * `scale`, exactly (`scale`: a multiple of the weight's denominator)."""
+    numerator, denominator = weight.as_integer_ratio()
+    return numerator * (scale // denominator)
