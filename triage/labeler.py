@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 
 from triage.dates import event_date, scored_event_date
 from triage.learned import TriageModel, load_model
-from triage.learned.article_features import article_features
+from triage.learned import article_features
 from triage.places import locate, main_town
 from triage.relevance import RelevanceScore, score_relevance
 from triage.themes import MAX_THEMES, model_themes, pick_themes, theme_scores
@@ -39,9 +40,20 @@ class Observation:
     vocabulary: Vocabulary
     event_p: float | None = None     # the date model's confidence in its best date, when it decided
 
+    @cached_property
+    def score_features(self) -> dict[str, float]:
+        """The vocabulary's scores as features (all the relevance model reads, as fitted)."""
+        return article_features.score_features(self.relevance, self.theme_scores, self.event_date is not None,
+                                               self.event_p)
+
+    @cached_property
+    def text_features(self) -> dict[str, float]:
+        """Title and lead theme scores, and words, as features."""
+        return article_features.text_features(self.zones, self.vocabulary)
+
     def features(self) -> dict[str, float]:
-        return article_features(self.zones, self.relevance, self.theme_scores, self.event_date is not None,
-                                self.vocabulary, self.event_p)
+        """Every feature of the article, for the learned models."""
+        return self.score_features | self.text_features
 
 
 def observe(vocabulary: Vocabulary, title: str, text: str, published: str | None = None,
@@ -62,9 +74,10 @@ def label_article(vocabulary: Vocabulary, title: str, text: str, published: str 
                   today: dt.date | None = None, model: TriageModel | None = None) -> Labels:
     model = load_model() if model is None else model
     seen = observe(vocabulary, title, text, published, url, today, model.dates)
-    features = seen.features() if (model.relevance or model.primary) else None
     probability = None
     if model.relevance is not None:
+        # the words are cut only for the articles found relevant, unless relevance reads them
+        features = seen.features() if model.relevance_reads_text else seen.score_features
         probability = model.relevance.probability(features)
         relevant = probability >= model.relevance.threshold
     else:
@@ -72,7 +85,7 @@ def label_article(vocabulary: Vocabulary, title: str, text: str, published: str 
     if not relevant:
         return Labels(False, [], [], seen.event_date, seen.relevance, probability=probability)
     if model.primary is not None:
-        themes = model_themes(model.theme_bank, features)[:MAX_THEMES]
+        themes = model_themes(model.theme_bank, seen.features())[:MAX_THEMES]
     else:
         themes = pick_themes(seen.theme_scores)
     regions, clues = locate(title, text, default=region_hint, url=url, source=source, model=model.regions)

@@ -201,3 +201,16 @@ def test_theme_bank_scores_as_the_separate_models():
     assert probabilities == model.primary.probabilities(features)
     themes = model.theme_bank.themes
     assert logits == LinearBank.of([(model.themes[t].weights, model.themes[t].bias) for t in themes]).scores(features)
+
+
+def test_relevance_reads_the_score_features_alone():
+    """`label_article` skips the words of an article it finds off topic: the shipped
+    relevance model must give the same probability from the score features alone."""
+    from triage.labeler import observe
+    from triage.vocabulary import load_vocabulary
+    model = load_model()
+    assert not model.relevance_reads_text
+    for row in ROWS:
+        seen = observe(load_vocabulary(), row["title"], row["text"], row["published"], date_model=model.dates)
+        assert model.relevance.probability(seen.score_features) == model.relevance.probability(seen.features())
+    assert TriageModel(relevance=Linear({"r:sector": 1.0, "w:ehpad": 1.0})).relevance_reads_text

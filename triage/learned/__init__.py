@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+from .article_features import SCORE_PREFIXES
 from .linear import Linear, LinearBank, Softmax, softmax
 
 MODEL_PATH = Path(__file__).with_name("model.json")
@@ -63,6 +64,12 @@ class TriageModel:
     def theme_bank(self) -> "ThemeBank | None":
         """The primary-theme model and the theme models as one bank (None without a primary model)."""
         return ThemeBank.of(self.primary, self.themes) if self.primary else None
+
+    @cached_property
+    def relevance_reads_text(self) -> bool:
+        """Whether the relevance model weighs features beyond the vocabulary's scores
+        (`article_features.score_features`): as `fit` fits it, it does not."""
+        return self.relevance is not None and not all(k.startswith(SCORE_PREFIXES) for k in self.relevance.weights)
 
     def to_json(self) -> dict:
         return {

@@ -4,7 +4,10 @@ What: a sparse dict mixing the vocabulary's rule scores (sector, staffing, near 
 each theme's terms, an event date found) with the article's words (title words apart,
 stemmed, present or not).  Why: the vocabulary carries the domain knowledge staff can
 read and extend; the words let the models learn from labelled articles what the lists
-miss.  How: the text is folded once (`Zones`) and every feature is cut from it.
+miss.  How: the text is folded once (`Zones`) and every feature is cut from it, in two
+parts: `score_features`, the overall scores (all the relevance model reads), and
+`text_features`, the title and lead scores and the words (cut only for the themes of a
+relevant article).
 """
 from __future__ import annotations
 
@@ -46,11 +49,14 @@ def zone_theme_scores(zones: Zones, vocabulary: Vocabulary) -> Features:
     return f
 
 
-def article_features(zones: Zones, relevance, theme_scores: dict[str, float],
-                     has_event_date: bool, vocabulary: Vocabulary, event_p: float | None = None) -> Features:
-    """`relevance` is a `triage.relevance.RelevanceScore`, `theme_scores` the vocabulary's
-    score per theme (`triage.themes.theme_scores`).  Word features share a unit norm, so
-    that a long text does not outweigh the rule scores."""
+SCORE_PREFIXES = ("r:", "d:", "th:", "thr:")     # the features `score_features` gives
+
+
+def score_features(relevance, theme_scores: dict[str, float], has_event_date: bool,
+                   event_p: float | None = None) -> Features:
+    """The vocabulary's overall scores as features (their names start with
+    `SCORE_PREFIXES`): `relevance` is a `triage.relevance.RelevanceScore`, `theme_scores`
+    the vocabulary's score per theme (`triage.themes.theme_scores`)."""
     f: Features = {
         "r:sector": min(relevance.sector, 40.0) / RULE_SCALE,
         "r:workforce": min(relevance.workforce, 40.0) / RULE_SCALE,
@@ -68,10 +74,18 @@ def article_features(zones: Zones, relevance, theme_scores: dict[str, float],
         score = theme_scores.get(theme, 0.0)
         f["th:" + theme] = min(score, 40.0) / RULE_SCALE
         f["thr:" + theme] = score / top
-    f.update(zone_theme_scores(zones, vocabulary))
+    return f
+
+
+def text_features(zones: Zones, vocabulary: Vocabulary) -> Features:
+    """Each theme's score in the title and in the lead (`zone_theme_scores`), and the
+    words.  Word features share a unit norm, so that a long text does not outweigh the
+    rule scores."""
+    f = zone_theme_scores(zones, vocabulary)
     keys = ["t:" + w for w in word_set(zones.title)]
     keys += ["w:" + w for w in word_set((zones.lead + zones.body)[:BODY_CHARS])]
     value = 1.0 / math.sqrt(max(len(keys), MIN_WORDS_NORM))
     for key in keys:
         f[key] = value
     return f
+
