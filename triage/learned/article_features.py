@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 from domain.themes import THEME_CODES
 from triage.text import stem
@@ -32,7 +33,15 @@ lors dont fait ete etre avoir deja encore tres bien peut depuis apres avant chez
 
 
 def word_set(folded: str) -> set[str]:
-    return {stem(w) for w in _WORD.findall(folded) if w not in _STOP}
+    words = set(map(_word_key, _WORD.findall(folded)))
+    words.discard(None)
+    return words
+
+
+@lru_cache(maxsize=1 << 15)
+def _word_key(word: str) -> str | None:
+    """A word's stem, None for a stop word (cached: most words recur from article to article)."""
+    return None if word in _STOP else stem(word)
 
 
 def zone_theme_scores(zones: Zones, vocabulary: Vocabulary) -> Features:
