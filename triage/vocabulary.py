@@ -2,8 +2,8 @@
 
 A `TermSet` finds the terms of one list in folded text; `zone_score` weighs matches by
 where they occur (title, lead, body) and damps repeats of the same term.  `Starts` finds
-in one pass where the terms of every list may start, so that each list is tried there
-only instead of scanning the whole text once per list.
+in one pass where the terms of every list may start, and tries each list there only,
+instead of scanning the whole text once per list.
 """
 from __future__ import annotations
 
@@ -108,30 +108,38 @@ class Starts:
     Why: scanning the text once per term set (twenty of them) was a fifth of labelling.
     How: every match of a term starts, at a word start, with the first word of the term
     (its literal); one regex finds the longest literal at each word start, and each
-    literal says which sets have a literal that is a prefix of it (`sets_of`).  A set
-    then tries its own regex at those positions only."""
+    literal says which sets have a literal that is a prefix of it (`sets_of`).  A set's
+    regex is then tried at those positions only, in the same pass."""
     regex: re.Pattern
     sets_of: dict[str, tuple[int, ...]]
+    set_regexes: tuple[re.Pattern, ...]      # each set's regex, in the order of `sets_of`'s indices
 
     @classmethod
-    def build(cls, literal_sets: list[frozenset[str]]) -> "Starts":
+    def build(cls, sets: "list[TermSet]") -> "Starts":
+        literal_sets = [terms.literals() for terms in sets]
         literals = sorted(set().union(*literal_sets))
         sets_of = {}
         for literal in literals:
             sets_of[literal] = tuple(i for i, own in enumerate(literal_sets)
                                      if any(literal.startswith(x) for x in own))
         pattern = _trie_regex([re.escape(c) for c in literal] for literal in literals)
-        return cls(re.compile(r"(?<![a-z0-9])" + pattern), sets_of)
+        return cls(re.compile(r"(?<![a-z0-9])" + pattern), sets_of, tuple(terms.regex for terms in sets))
 
-    def find(self, text: str, sets: int) -> list[list[int]]:
-        """For each of the `sets` term sets, the positions where one of its terms may start."""
-        starts: list[list[int]] = [[] for _ in range(sets)]
-        sets_of = self.sets_of
-        for m in self.regex.finditer(text):
-            position = m.start()
-            for i in sets_of[m.group()]:
-                starts[i].append(position)
-        return starts
+    def matches(self, text: str) -> list[list[re.Match]]:
+        """For each term set, the matches of its regex in `text`, as `finditer` would
+        find them: tried where one of its terms may start, past its previous match."""
+        found: list[list[re.Match]] = [[] for _ in self.set_regexes]
+        ends = [0] * len(self.set_regexes)
+        sets_of, regexes = self.sets_of, self.set_regexes
+        for start in self.regex.finditer(text):
+            position = start.start()
+            for i in sets_of[start.group()]:
+                if position >= ends[i]:
+                    m = regexes[i].match(text, position)
+                    if m is not None:
+                        found[i].append(m)
+                        ends[i] = m.end()
+        return found
 
 
 @dataclass(frozen=True)
@@ -155,19 +163,6 @@ class TermSet:
 
     def hits(self, folded: str) -> list[str]:
         return [m.group(0) for m in self.regex.finditer(folded)]
-
-    def matches_at(self, text: str, starts: list[int]) -> list[re.Match]:
-        """`regex.finditer(text)`, tried at `starts` only (every match starts at one)."""
-        found = []
-        end = 0
-        match = self.regex.match
-        for position in starts:
-            if position >= end:
-                m = match(text, position)
-                if m is not None:
-                    found.append(m)
-                    end = m.end()
-        return found
 
 
 TITLE, LEAD, BODY = 0, 1, 2
@@ -197,7 +192,7 @@ class Zones:
             whole = f"{self.title}\x00{self.lead}{self.body}"
             lead_end = len(self.title) + 1 + len(self.lead)
             if vocabulary is not None and terms.slot is not None:
-                matches = terms.matches_at(whole, self._starts(vocabulary, whole)[terms.slot])
+                matches = self._matches(vocabulary, whole)[terms.slot]
             else:
                 matches = terms.regex.finditer(whole)
             found = [(TITLE if m.start() < len(self.title) else LEAD if m.start() < lead_end else BODY, m.group(0))
@@ -205,11 +200,12 @@ class Zones:
             self._found[id(terms)] = found
         return found
 
-    def _starts(self, vocabulary: "Vocabulary", whole: str) -> list[list[int]]:
-        starts = self._found.get(id(vocabulary))
-        if starts is None:
-            starts = self._found[id(vocabulary)] = vocabulary.starts.find(whole, vocabulary.slots)
-        return starts
+    def _matches(self, vocabulary: "Vocabulary", whole: str) -> list[list[re.Match]]:
+        """The matches of every set `vocabulary.starts` serves, found in one pass."""
+        matches = self._found.get(id(vocabulary))
+        if matches is None:
+            matches = self._found[id(vocabulary)] = vocabulary.starts.matches(whole)
+        return matches
 
 
 def zone_score(terms: TermSet, zones: Zones, weight: float = 1.0,
@@ -239,8 +235,7 @@ class Vocabulary:
     sector_workforce: TermSet
     negative: TermSet
     themes: dict[str, tuple[TermSet, TermSet]]   # theme -> (strong, weak)
-    starts: Starts | None = None                 # where the sets' terms may start
-    slots: int = 0                               # sets `starts` finds starts for
+    starts: Starts | None = None                 # finds the matches of the sets that have a slot
 
 
 @lru_cache(maxsize=4)
@@ -260,17 +255,17 @@ def load_vocabulary(path: str | Path = DEFAULT_PATH) -> Vocabulary:
     missing = [t for t in THEME_CODES if t not in raw.get("themes", {})]
     if missing:
         raise VocabularyError(f"{path}: no vocabulary for theme(s) {', '.join(missing)}")
-    literal_sets: list[frozenset[str]] = []
+    slotted: list[TermSet] = []
 
     def term_set(terms: list[str]) -> TermSet:
         plain = TermSet.build(terms)
         if not plain.selective():
             return plain
-        literal_sets.append(plain.literals())
-        return dataclasses.replace(plain, slot=len(literal_sets) - 1)
+        slotted.append(dataclasses.replace(plain, slot=len(slotted)))
+        return slotted[-1]
 
     lists = {key: term_set(relevance.get(key, [])) for key in ("sector", "workforce", "sector_workforce", "negative")}
     themes = {theme: (term_set(table.get("strong", [])), term_set(table.get("weak", [])))
               for theme, table in raw["themes"].items()}
-    starts = Starts.build(literal_sets) if literal_sets else None
-    return Vocabulary(**lists, themes=themes, starts=starts, slots=len(literal_sets))
+    starts = Starts.build(slotted) if slotted else None
+    return Vocabulary(**lists, themes=themes, starts=starts)
