@@ -97,4 +97,3 @@ def text_features(zones: Zones, vocabulary: Vocabulary) -> Features:
     for key in keys:
         f[key] = value
     return f
-

@@ -104,10 +104,10 @@ class LinearBank:
     rows at once, exactly; a field is wide enough for the sum of every row."""
     rows: dict[str, tuple[float, ...]]     # feature -> its weight in each scorer (0.0: none)
     biases: tuple[float, ...]
-    packed: dict[str, int] = field(default_factory=dict, repr=False)   # feature -> its row, packed
-    scale: int = 1
-    offset: int = 0
-    width: int = 1
+    packed: dict[str, int] = field(repr=False)    # feature -> its row, packed
+    scale: int
+    offset: int
+    width: int
 
     @classmethod
     def of(cls, scorers: list[tuple[dict[str, float], float]]) -> "LinearBank":
@@ -133,9 +133,9 @@ class LinearBank:
         keys = sorted(features.keys() & rows.keys(), key=value_of)
         groups = sorted((list(same) for value, same in groupby(keys, value_of) if value), key=min)
         total = list(self.biases)
-        for keys in groups:
-            value = value_of(keys[0])
-            sums = rows[keys[0]] if len(keys) == 1 else self.column_sums(keys)
+        for group in groups:
+            value = value_of(group[0])
+            sums = rows[group[0]] if len(group) == 1 else self.column_sums(group)
             total = [t + s * value for t, s in zip(total, sums)]
         return total
 
