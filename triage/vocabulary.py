@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import tomllib
+from bisect import bisect_right
 from typing import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -125,19 +126,23 @@ class Starts:
         pattern = _trie_regex([re.escape(c) for c in literal] for literal in literals)
         return cls(re.compile(r"(?<![a-z0-9])" + pattern), sets_of, tuple(terms.regex for terms in sets))
 
-    def matches(self, text: str) -> list[list[re.Match]]:
-        """For each term set, the matches of its regex in `text`, as `finditer` would
-        find them: tried where one of its terms may start, past its previous match."""
-        found: list[list[re.Match]] = [[] for _ in self.set_regexes]
+    def matches(self, text: str, zone_ends: list[int]) -> list[list[tuple[int, str]]]:
+        """For each term set, (zone, matched text) of the matches of its regex in `text`,
+        as `finditer` would find them: tried where one of its terms may start, past its
+        previous match.  A match's zone is the number of `zone_ends` at or before it."""
+        found: list[list[tuple[int, str]]] = [[] for _ in self.set_regexes]
         ends = [0] * len(self.set_regexes)
         sets_of, regexes = self.sets_of, self.set_regexes
         for start in self.regex.finditer(text):
             position = start.start()
+            zone = -1
             for i in sets_of[start.group()]:
                 if position >= ends[i]:
                     m = regexes[i].match(text, position)
                     if m is not None:
-                        found[i].append(m)
+                        if zone < 0:
+                            zone = bisect_right(zone_ends, position)
+                        found[i].append((zone, m.group()))
                         ends[i] = m.end()
         return found
 
@@ -190,22 +195,21 @@ class Zones:
         found = self._found.get(id(terms))
         if found is None:
             whole = f"{self.title}\x00{self.lead}{self.body}"
-            lead_end = len(self.title) + 1 + len(self.lead)
+            # TITLE before the first, LEAD before the second, BODY after
+            zone_ends = [len(self.title), len(self.title) + 1 + len(self.lead)]
             if vocabulary is not None and terms.slot is not None:
-                matches = self._matches(vocabulary, whole)[terms.slot]
+                found = self._slot_hits(vocabulary, whole, zone_ends)[terms.slot]
             else:
-                matches = terms.regex.finditer(whole)
-            found = [(TITLE if m.start() < len(self.title) else LEAD if m.start() < lead_end else BODY, m.group(0))
-                     for m in matches]
+                found = [(bisect_right(zone_ends, m.start()), m.group()) for m in terms.regex.finditer(whole)]
             self._found[id(terms)] = found
         return found
 
-    def _matches(self, vocabulary: "Vocabulary", whole: str) -> list[list[re.Match]]:
-        """The matches of every set `vocabulary.starts` serves, found in one pass."""
-        matches = self._found.get(id(vocabulary))
-        if matches is None:
-            matches = self._found[id(vocabulary)] = vocabulary.starts.matches(whole)
-        return matches
+    def _slot_hits(self, vocabulary: "Vocabulary", whole: str, zone_ends: list[int]) -> list[list[tuple[int, str]]]:
+        """The hits of every set `vocabulary.starts` serves, found in one pass."""
+        hits = self._found.get(id(vocabulary))
+        if hits is None:
+            hits = self._found[id(vocabulary)] = vocabulary.starts.matches(whole, zone_ends)
+        return hits
 
 
 def zone_score(terms: TermSet, zones: Zones, weight: float = 1.0,
