@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import groupby
 
 Features = dict[str, float]
 
@@ -127,14 +126,14 @@ class LinearBank:
 
     def scores(self, features: Features) -> list[float]:
         rows = self.rows
-        value_of = features.__getitem__
-        # the features by value, each group in the order of its least feature (its first,
-        # were the features sorted)
-        keys = sorted(features.keys() & rows.keys(), key=value_of)
-        groups = sorted((list(same) for value, same in groupby(keys, value_of) if value), key=min)
+        by_value: dict[float, list[str]] = {}
+        for k in features.keys() & rows.keys():
+            value = features[k]
+            if value:
+                by_value.setdefault(value, []).append(k)
         total = list(self.biases)
-        for group in groups:
-            value = value_of(group[0])
+        # each group in the order of its least feature (its first, were the features sorted)
+        for value, group in sorted(by_value.items(), key=lambda vg: min(vg[1])):
             sums = rows[group[0]] if len(group) == 1 else self.column_sums(group)
             total = [t + s * value for t, s in zip(total, sums)]
         return total
