@@ -34,6 +34,7 @@ from urllib.parse import urlsplit
 
 from domain.french_calendar import MONTHS
 from domain.regions import REGIONS
+from domain.text import _char_class
 from triage.places import names as place_names
 from triage.places.context import inside_name, street_before
 from triage.places.data import load_places
@@ -92,8 +93,11 @@ _CAP_WORD = r"[A-ZÀ-ÖØ-Þ][\w’'\-]*"
 _NAME_RE = re.compile(
     rf"{_CAP_WORD}(?:(?:[ \t]+|[ \t]*['’][ \t]*|-)"
     rf"(?:(?:de|du|des|la|le|les|l|d|sur|sous|aux)(?:[ \t]+|[ \t]*['’][ \t]*))?{_CAP_WORD})+")
-_WORD_RE = re.compile(r"[^\W\d_][\w\-]*")
-_SENTENCE_END = re.compile(r"(?:^|[.!?:;|•…\n«»\"“”()\[\]]|\s-)\s*$")
+# What ends a sentence before a word: the 3 characters before it (`^` is the start of
+# the text) end with one of these, then blanks ("Lundi. Vesoul", "« Vesoul", " - Vesoul").
+_SENTENCE_PUNCTUATION = r"[.!?:;|•…\n«»\"“”()\[\]]"
+_SENTENCE_ENDS = ("^", r"^\s", r"^\s\s", r"\s\s\s", _SENTENCE_PUNCTUATION, _SENTENCE_PUNCTUATION + r"\s",
+                  _SENTENCE_PUNCTUATION + r"\s\s", r"\s-", r"\s-\s")
 _QUOTE_RE = re.compile(r"«\s*([^»]{2,80}?)\s*»|“([^”]{2,80}?)”|\"([^\"]{2,80}?)\"")
 _NUMBER_RE = re.compile(r"(?<![\w.,])(\d{1,3}(?:[ \u00a0\u202f.]\d{3})+|\d+)(?:[.,]\d+)?(?![\w])")
 _NOT_A_COUNT_AFTER = re.compile(
@@ -226,17 +230,45 @@ def _names(text: str) -> set[str]:
 def _proper_words(text: str) -> set[str]:
     """Content words written with a capital inside a sentence: names of people, places,
     organisations ("Dupont", "Vesoul", "Croix-Rouge")."""
-    found = set()
+    return set().union(*map(_proper_stems, _capitalised_words(text)))
+
+
+def _capitalised_words(text: str) -> set[str]:
+    """The words (runs of letters, digits, "_" and "-" from their first letter) that
+    start with a capital and do not start a sentence."""
+    after_other, after_digits = _capitalised_word_res()
+    return {*after_other.findall(text), *after_digits.findall(text)}
+
+
+@lru_cache(maxsize=1)
+def _capitalised_word_res() -> tuple[re.Pattern, re.Pattern]:
+    """The regexes of `_capitalised_words`: one for words right after a character that
+    is not part of a word, one for those after digits, "_" or "-" ("3M", "-Vesoul").
+
+    Python's `re` has no class of capital letters: it is built from the character
+    database (once per process).  Each regex starts with a character class, which `re`
+    scans for quickly, and checks what comes before a capital by looking behind it."""
+    is_letter = re.compile(r"[^\W\d_]").fullmatch
+    codes = [ord(c) for c in filter(str.isupper, map(chr, range(sys.maxunicode + 1))) if is_letter(c)]
+    capitals = _char_class(codes)
+    # Capitals beyond the Basic Multilingual Plane are rare: the class scanned for takes
+    # them all as one range (a long list of ranges would be tried on every character),
+    # then the capital is checked.
+    scanned = "[" + _char_class([c for c in codes if c <= 0xFFFF])[1:-1] + "\U00010000-\U0010ffff]"
+    not_sentence_start = "".join(f"(?<!{end}.)" for end in _SENTENCE_ENDS)   # `.`: the capital
+    after_other = re.compile(rf"{scanned}(?<={capitals})(?<![\w\-].)"
+                             rf"{not_sentence_start}[\w\-]*")
+    after_digits = re.compile(rf"[\d_\-](?<![\w\-].)[\d_\-]*+({capitals}{not_sentence_start}[\w\-]*)")
+    return after_other, after_digits
+
+
+@lru_cache(maxsize=1 << 16)
+def _proper_stems(word: str) -> frozenset[str]:
+    """The stems a capitalised word gives `_proper_words`."""
     areas = area_words()
-    for m in _WORD_RE.finditer(text):
-        word = m.group()
-        if not word[0].isupper() or _SENTENCE_END.search(text[max(0, m.start() - 3):m.start()]):
-            continue
-        for part in words(word):
-            if len(part) >= 3 and part not in _STOP and part not in _SECTOR and not part.isdigit() \
-                    and stem(part) not in areas:
-                found.add(stem(part))
-    return found
+    return frozenset(stem(part) for part in words(word)
+                     if len(part) >= 3 and part not in _STOP and part not in _SECTOR and not part.isdigit()
+                     and stem(part) not in areas)
 
 
 def _quotes(text: str) -> set[str]:
