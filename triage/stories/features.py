@@ -99,7 +99,11 @@ _SENTENCE_PUNCTUATION = r"[.!?:;|•…\n«»\"“”()\[\]]"
 _SENTENCE_ENDS = ("^", r"^\s", r"^\s\s", r"\s\s\s", _SENTENCE_PUNCTUATION, _SENTENCE_PUNCTUATION + r"\s",
                   _SENTENCE_PUNCTUATION + r"\s\s", r"\s-", r"\s-\s")
 _QUOTE_RE = re.compile(r"«\s*([^»]{2,80}?)\s*»|“([^”]{2,80}?)”|\"([^\"]{2,80}?)\"")
-_NUMBER_RE = re.compile(r"(?<![\w.,])(\d{1,3}(?:[ \u00a0\u202f.]\d{3})+|\d+)(?:[.,]\d+)?(?![\w])")
+# The number and date regexes start with a digit, looked behind once matched: `re` then
+# skips quickly from digit to digit (a regex starting with `\b` or a look-behind is tried
+# at every position).  `\d(?<![\w.,]\d)\d{0,2}` is `(?<![\w.,])\d{1,3}`.
+_NUMBER_RE = re.compile(r"(\d(?<![\w.,]\d)(?:\d{0,2}(?:[ \u00a0\u202f.]\d{3})+|\d*))(?:[.,]\d+)?(?![\w])")
+_NOT_DIGIT = re.compile(r"\D")
 _NOT_A_COUNT_AFTER = re.compile(
     r"\s*(?:h\b|h\d|heures?\b|mn\b|min\b|minutes?\b|er\b|e\b|eme\b|ans?\b|"
     r"(?:janv|fevr|mars|avril|avr|mai|juin|juil|aout|sept|oct|nov|dec)[a-z]*\b)")
@@ -110,9 +114,14 @@ _ORDINAL_WORDS = {"premiere": 1, "deuxieme": 2, "seconde": 2, "troisieme": 3, "q
                   "cinquieme": 5, "sixieme": 6, "septieme": 7, "huitieme": 8, "neuvieme": 9,
                   "dixieme": 10}
 _ORDINAL_EDITION_RE = re.compile(r"\b(" + "|".join(_ORDINAL_WORDS) + r")\s+edition\b")
+# Every edition number is written with one of these words; most texts have none and
+# skip the edition regexes.
+_EDITION_WORDS = ("edition", "salon", "forum", "rencontre", "journee", "session")
 _MONTH_NUMBERS = {fold(m): n for n, m in enumerate(MONTHS, 1)}   # full names only: "8 avril"
-_DAY_MONTH_RE = re.compile(r"\b(1er|[0-3]?\d)\s+(" + "|".join(_MONTH_NUMBERS) + r")\b"
-                           r"|\b([0-3]?\d)/([01]?\d)/(?:20)?\d\d\b")
+# "8 avril", "1er mai", "08/04/2025": a day ("1er" or 1-2 digits starting a word, as
+# `\b(1er|[0-3]?\d)`), then a month name, or "/" (after digits), a month number and a year.
+_DAY_MONTH_RE = re.compile(r"(\d(?<!\w\d)(?:(?<=1)er|(?<=[0-3])\d)?)"
+                           r"(?:\s+(" + "|".join(_MONTH_NUMBERS) + r")\b|(?<=\d)/([01]?\d)/(?:20)?\d\d\b)")
 _YEAR_RE = re.compile(r"(?<!\d)(20[0-4]\d)(?!\d)")
 _FOLDED_WORD = re.compile(r"[a-z0-9]+")   # `triage.text.words` on text already folded
 _HOST_PREFIXES = ("www.", "m.", "mobile.", "amp.", "www2.")
@@ -286,13 +295,13 @@ def _numbers(text: str) -> set[str]:
     ages, ordinals and bare years ("2024", not "2 024") left out."""
     found = set()
     for m in _NUMBER_RE.finditer(text):
-        digits = re.sub(r"\D", "", m.group(1))
+        digits = _NOT_DIGIT.sub("", m.group(1))
         if not digits or digits.startswith("0"):
-            continue
-        if _NOT_A_COUNT_AFTER.match(fold(text[m.end():m.end() + 12])):
             continue
         value = int(digits)
         if value < MIN_NUMBER or (1990 <= value <= 2040 and digits == m.group(1)):
+            continue
+        if _NOT_A_COUNT_AFTER.match(fold(text[m.end():m.end() + 12])):
             continue
         found.add("#" + digits)
     return found
@@ -344,10 +353,11 @@ def title_towns(title: str) -> frozenset[str]:
 def _editions(folded_title: str, folded_head: str) -> frozenset[str]:
     """Edition numbers in the title and first lines, years in the title (folded texts)."""
     found = set()
-    for m in _EDITION_RE.finditer(folded_head):
-        found.add("e:" + str(int(m.group(1) or m.group(2))))
-    for m in _ORDINAL_EDITION_RE.finditer(folded_head):
-        found.add("e:" + str(_ORDINAL_WORDS[m.group(1)]))
+    if any(word in folded_head for word in _EDITION_WORDS):
+        for m in _EDITION_RE.finditer(folded_head):
+            found.add("e:" + str(int(m.group(1) or m.group(2))))
+        for m in _ORDINAL_EDITION_RE.finditer(folded_head):
+            found.add("e:" + str(_ORDINAL_WORDS[m.group(1)]))
     for m in _YEAR_RE.finditer(folded_title):
         found.add("y:" + m.group(1))
     return frozenset(found)
@@ -357,10 +367,10 @@ def _written_dates(folded: str) -> frozenset[tuple[int, int]]:
     """(day, month) of the dates written as such ("8 avril", "08/04/2025") in a folded text."""
     found = set()
     for m in _DAY_MONTH_RE.finditer(folded):
-        if m.group(1):
+        if m.group(2):
             day, month = (1 if m.group(1) == "1er" else int(m.group(1))), _MONTH_NUMBERS[m.group(2)]
         else:
-            day, month = int(m.group(3)), int(m.group(4))
+            day, month = int(m.group(1)), int(m.group(3))
         if 1 <= day <= 31 and 1 <= month <= 12:
             found.add((day, month))
     return frozenset(found)
