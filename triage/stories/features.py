@@ -188,8 +188,15 @@ def content_words(text: str) -> list[str]:
 
 
 def _content(folded_words: list[str]) -> list[str]:
-    return [stem(w) for w in folded_words
-            if len(w) >= 3 and w not in _STOP and w not in _SECTOR and not w.isdigit()]
+    return list(filter(None, map(_content_stem, folded_words)))
+
+
+@lru_cache(maxsize=1 << 16)
+def _content_stem(word: str) -> str | None:
+    """The stem of a folded word if it can identify an initiative, else None."""
+    if len(word) >= 3 and word not in _STOP and word not in _SECTOR and not word.isdigit():
+        return stem(word)
+    return None
 
 
 @lru_cache(maxsize=1)
@@ -275,9 +282,7 @@ def _capitalised_word_res() -> tuple[re.Pattern, re.Pattern]:
 def _proper_stems(word: str) -> frozenset[str]:
     """The stems a capitalised word gives `_proper_words`."""
     areas = area_words()
-    return frozenset(stem(part) for part in words(word)
-                     if len(part) >= 3 and part not in _STOP and part not in _SECTOR and not part.isdigit()
-                     and stem(part) not in areas)
+    return frozenset(s for s in map(_content_stem, words(word)) if s and s not in areas)
 
 
 def _quotes(text: str) -> set[str]:
@@ -313,8 +318,8 @@ def _shingles(ws: list[str]) -> array:
     return array("I", sorted(hashes))
 
 
-def _keys(keys) -> tuple[str, ...]:
-    return tuple(sorted(sys.intern(k) for k in set(keys)))
+def _keys(keys: set[str]) -> tuple[str, ...]:
+    return tuple(sorted(map(sys.intern, keys)))
 
 
 def interned(f: Features) -> Features:
@@ -387,11 +392,12 @@ def extract(item) -> Features:
     text_words = _FOLDED_WORD.findall(folded_text)
     lead_words = _FOLDED_WORD.findall(folded_text[:LEAD_CHARS])
     entities = _proper_words(both) | _names(both) | _quotes(both) | _numbers(both)
-    bag = set(_content(title_words)) | set(_content(lead_words)) | entities
+    title_content = set(_content(title_words))
+    bag = _keys(title_content.union(_content(lead_words), entities))
     return Features(
-        bag=_keys(bag),
-        entities=_keys(entities),
-        title=_keys(_content(title_words)),
+        bag=bag,
+        entities=tuple(filter(entities.__contains__, bag)),   # sorted and interned with the bag
+        title=_keys(title_content),
         shingles=_shingles(title_words + text_words),
         towns=title_towns(title),
         editions=_editions(folded_title, f"{folded_title}\n{folded_text[:EDITION_CHARS]}"),
