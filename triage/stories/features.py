@@ -38,7 +38,7 @@ from domain.text import _char_class
 from triage.places import names as place_names
 from triage.places.context import inside_name, street_before
 from triage.places.data import load_places
-from triage.places.gazetteer import BLOCKER, COMMUNE, TITLE, gazetteer, tokenize
+from triage.places.gazetteer import BLOCKER, COMMUNE, TITLE, gazetteer, tokenize_columns
 from triage.text import fold, stem, words
 
 LEAD_CHARS = 2000        # the part of the text whose words describe the initiative
@@ -124,6 +124,7 @@ _DAY_MONTH_RE = re.compile(r"(\d(?<!\w\d)(?:(?<=1)er|(?<=[0-3])\d)?)"
                            r"(?:\s+(" + "|".join(_MONTH_NUMBERS) + r")\b|(?<=\d)/([01]?\d)/(?:20)?\d\d\b)")
 _YEAR_RE = re.compile(r"(?<!\d)(20[0-4]\d)(?!\d)")
 _FOLDED_WORD = re.compile(r"[a-z0-9]+")   # `triage.text.words` on text already folded
+_WORD_ACROSS = re.compile(r"[a-z0-9]{2}")  # two characters of one folded word
 _HOST_PREFIXES = ("www.", "m.", "mobile.", "amp.", "www2.")
 
 
@@ -227,20 +228,20 @@ def _names(text: str) -> set[str]:
     of three capitalised words or more also gives its runs without the first or last
     word ("AFP Marie Dupont" -> "marie dupont").  Names made of region or department
     names only are left out."""
-    areas = area_words()
-    found = set()
-    for m in _NAME_RE.finditer(text):
-        parts = _trim_name(words(m.group()))
-        caps = sum(p not in _NAME_LINKS for p in parts)
-        if caps < 2 or all(p in _NAME_LINKS or stem(p) in areas for p in parts):
-            continue
-        variants = [parts]
-        if caps >= 3:
-            variants += [_trim_name(parts[1:]), _trim_name(parts[:-1])]
-        for v in variants:
-            if sum(p not in _NAME_LINKS for p in v) >= 2:
-                found.add("n:" + " ".join(v))
-    return found
+    return set().union(*map(_name_keys, _NAME_RE.findall(text)))
+
+
+@lru_cache(maxsize=1 << 14)
+def _name_keys(name: str) -> frozenset[str]:
+    """The keys `_names` makes of one run of capitalised words (names recur: cached)."""
+    parts = _trim_name(words(name))
+    caps = sum(p not in _NAME_LINKS for p in parts)
+    if caps < 2 or all(p in _NAME_LINKS or stem(p) in area_words() for p in parts):
+        return frozenset()
+    variants = [parts]
+    if caps >= 3:
+        variants += [_trim_name(parts[1:]), _trim_name(parts[:-1])]
+    return frozenset("n:" + " ".join(v) for v in variants if sum(p not in _NAME_LINKS for p in v) >= 2)
 
 
 def _proper_words(text: str) -> set[str]:
@@ -336,8 +337,8 @@ def title_towns(title: str) -> frozenset[str]:
     """Communes named in the title (folded names), e.g. {"vesoul"}; ordinary words that
     are also commune names ("Job", "Plan") only count where they cannot be read otherwise."""
     found = set()
-    tokens = tokenize(title or "", TITLE)
-    for match in gazetteer().find(tokens):
+    tokens, norms, joined = tokenize_columns(title or "", TITLE)
+    for match in gazetteer().find(tokens, norms, joined):
         if any(e.kind == BLOCKER for e in match.entries):
             continue
         communes = [e for e in match.entries if e.kind == COMMUNE and e.form != "short"]
@@ -381,6 +382,17 @@ def _written_dates(folded: str) -> frozenset[tuple[int, int]]:
     return frozenset(found)
 
 
+def _lead_and_text_words(folded_text: str) -> tuple[list[str], list[str]]:
+    """The words of the first `LEAD_CHARS` characters and of the whole folded text, in one
+    pass: the lead's words, then the rest's, a word cut by the lead's end made whole."""
+    lead_words = _FOLDED_WORD.findall(folded_text, 0, LEAD_CHARS)
+    text_words = lead_words + _FOLDED_WORD.findall(folded_text, LEAD_CHARS)
+    if _WORD_ACROSS.match(folded_text, LEAD_CHARS - 1):
+        cut = len(lead_words)
+        text_words[cut - 1:cut + 1] = [text_words[cut - 1] + text_words[cut]]
+    return lead_words, text_words
+
+
 def extract(item) -> Features:
     """Features of one `StoryInput`."""
     title = " ".join((item.title or "").split())
@@ -389,8 +401,7 @@ def extract(item) -> Features:
     # Fold once (the slow part); word lists are cut from the folded text.
     folded_title, _, folded_text = fold(f"{title}\n{text[:SHINGLE_CHARS]}").partition("\n")
     title_words = _FOLDED_WORD.findall(folded_title)
-    text_words = _FOLDED_WORD.findall(folded_text)
-    lead_words = _FOLDED_WORD.findall(folded_text[:LEAD_CHARS])
+    lead_words, text_words = _lead_and_text_words(folded_text)
     entities = _proper_words(both) | _names(both) | _quotes(both) | _numbers(both)
     title_content = set(_content(title_words))
     bag = _keys(title_content.union(_content(lead_words), entities))
