@@ -114,8 +114,8 @@ _ORDINAL_WORDS = {"premiere": 1, "deuxieme": 2, "seconde": 2, "troisieme": 3, "q
                   "cinquieme": 5, "sixieme": 6, "septieme": 7, "huitieme": 8, "neuvieme": 9,
                   "dixieme": 10}
 _ORDINAL_EDITION_RE = re.compile(r"\b(" + "|".join(_ORDINAL_WORDS) + r")\s+edition\b")
-# Every edition number is written with one of these words; most texts have none and
-# skip the edition regexes.
+# Every edition number is written with one of these words ("edition" for ordinals);
+# most texts have none and skip the edition regexes.
 _EDITION_WORDS = ("edition", "salon", "forum", "rencontre", "journee", "session")
 _MONTH_NUMBERS = {fold(m): n for n, m in enumerate(MONTHS, 1)}   # full names only: "8 avril"
 # "8 avril", "1er mai", "08/04/2025": a day ("1er" or 1-2 digits starting a word, as
@@ -314,9 +314,8 @@ def _numbers(text: str) -> set[str]:
 
 
 def _shingles(ws: list[str]) -> array:
-    hashes = {zlib.crc32(" ".join(ws[i:i + SHINGLE_SIZE]).encode())
-              for i in range(max(0, len(ws) - SHINGLE_SIZE + 1))}
-    return array("I", sorted(hashes))
+    grams = zip(*(ws[i:] for i in range(SHINGLE_SIZE)))   # the 5-word sequences, as tuples
+    return array("I", sorted(set(map(zlib.crc32, map(str.encode, map(" ".join, grams))))))
 
 
 def _keys(keys: set[str]) -> tuple[str, ...]:
@@ -362,6 +361,7 @@ def _editions(folded_title: str, folded_head: str) -> frozenset[str]:
     if any(word in folded_head for word in _EDITION_WORDS):
         for m in _EDITION_RE.finditer(folded_head):
             found.add("e:" + str(int(m.group(1) or m.group(2))))
+    if "edition" in folded_head:
         for m in _ORDINAL_EDITION_RE.finditer(folded_head):
             found.add("e:" + str(_ORDINAL_WORDS[m.group(1)]))
     for m in _YEAR_RE.finditer(folded_title):
