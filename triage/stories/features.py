@@ -102,7 +102,12 @@ _QUOTE_RE = re.compile(r"«\s*([^»]{2,80}?)\s*»|“([^”]{2,80}?)”|\"([^\"]
 # The number and date regexes start with a digit, looked behind once matched: `re` then
 # skips quickly from digit to digit (a regex starting with `\b` or a look-behind is tried
 # at every position).  `\d(?<![\w.,]\d)\d{0,2}` is `(?<![\w.,])\d{1,3}`.
-_NUMBER_RE = re.compile(r"(\d(?<![\w.,]\d)(?:\d{0,2}(?:[ \u00a0\u202f.]\d{3})+|\d*))(?:[.,]\d+)?(?![\w])")
+# `re` skips fastest to a class of characters it can look up in a table, which `\d` is
+# not: the class of digits scanned for is the decimal digits of the Basic Multilingual
+# Plane and all characters beyond it, then checked as `\d`.
+_BMP_DIGITS = _char_class([ord(c) for c in filter(str.isdecimal, map(chr, range(0x10000)))])[1:-1]
+_DIGIT = f"[{_BMP_DIGITS}\U00010000-\U0010ffff](?<=\\d)"
+_NUMBER_RE = re.compile(rf"({_DIGIT}(?<![\w.,]\d)(?:\d{{0,2}}(?:[ \u00a0\u202f.]\d{{3}})+|\d*))(?:[.,]\d+)?(?![\w])")
 _NOT_DIGIT = re.compile(r"\D")
 _NOT_A_COUNT_AFTER = re.compile(
     r"\s*(?:h\b|h\d|heures?\b|mn\b|min\b|minutes?\b|er\b|e\b|eme\b|ans?\b|"
@@ -120,7 +125,7 @@ _EDITION_WORDS = ("edition", "salon", "forum", "rencontre", "journee", "session"
 _MONTH_NUMBERS = {fold(m): n for n, m in enumerate(MONTHS, 1)}   # full names only: "8 avril"
 # "8 avril", "1er mai", "08/04/2025": a day ("1er" or 1-2 digits starting a word, as
 # `\b(1er|[0-3]?\d)`), then a month name, or "/" (after digits), a month number and a year.
-_DAY_MONTH_RE = re.compile(r"(\d(?<!\w\d)(?:(?<=1)er|(?<=[0-3])\d)?)"
+_DAY_MONTH_RE = re.compile(rf"({_DIGIT}(?<!\w\d)(?:(?<=1)er|(?<=[0-3])\d)?)"
                            r"(?:\s+(" + "|".join(_MONTH_NUMBERS) + r")\b|(?<=\d)/([01]?\d)/(?:20)?\d\d\b)")
 _YEAR_RE = re.compile(r"(?<!\d)(20[0-4]\d)(?!\d)")
 _FOLDED_WORD = re.compile(r"[a-z0-9]+")   # `triage.text.words` on text already folded
@@ -275,7 +280,8 @@ def _capitalised_word_res() -> tuple[re.Pattern, re.Pattern]:
     not_sentence_start = "".join(f"(?<!{end}.)" for end in _SENTENCE_ENDS)   # `.`: the capital
     after_other = re.compile(rf"{scanned}(?<={capitals})(?<![\w\-].)"
                              rf"{not_sentence_start}[\w\-]*")
-    after_digits = re.compile(rf"[\d_\-](?<![\w\-].)[\d_\-]*+({capitals}{not_sentence_start}[\w\-]*)")
+    after_digits = re.compile(rf"[{_BMP_DIGITS}_\-\U00010000-\U0010ffff](?<=[\d_\-])(?<![\w\-].)"
+                              rf"[\d_\-]*+({capitals}{not_sentence_start}[\w\-]*)")
     return after_other, after_digits
 
 
