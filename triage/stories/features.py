@@ -101,13 +101,14 @@ _SENTENCE_ENDS = ("^", r"^\s", r"^\s\s", r"\s\s\s", _SENTENCE_PUNCTUATION, _SENT
 _QUOTE_RE = re.compile(r"«\s*([^»]{2,80}?)\s*»|“([^”]{2,80}?)”|\"([^\"]{2,80}?)\"")
 # The number and date regexes start with a digit, looked behind once matched: `re` then
 # skips quickly from digit to digit (a regex starting with `\b` or a look-behind is tried
-# at every position).  `\d(?<![\w.,]\d)\d{0,2}` is `(?<![\w.,])\d{1,3}`.
-# `re` skips fastest to a class of characters it can look up in a table, which `\d` is
-# not: the class of digits scanned for is the decimal digits of the Basic Multilingual
-# Plane and all characters beyond it, then checked as `\d`.
+# at every position), e.g. `\d(?<![\w.,]\d)\d{0,2}` for `(?<![\w.,])\d{1,3}`.  It skips
+# fastest to a class it looks up in a table, which `\d` is not: `_DIGIT` scans for the
+# decimal digits of the Basic Multilingual Plane and all characters beyond it, then
+# checks them as `\d`.
 _BMP_DIGITS = _char_class([ord(c) for c in filter(str.isdecimal, map(chr, range(0x10000)))])[1:-1]
 _DIGIT = f"[{_BMP_DIGITS}\U00010000-\U0010ffff](?<=\\d)"
-_NUMBER_RE = re.compile(rf"({_DIGIT}(?<![\w.,]\d)(?:\d{{0,2}}(?:[ \u00a0\u202f.]\d{{3}})+|\d*))(?:[.,]\d+)?(?![\w])")
+_NUMBER_RE = re.compile(rf"({_DIGIT}(?<![\w.,]\d)(?:\d{{0,2}}(?:[ \u00a0\u202f.]\d{{3}})+|\d*))"
+                        r"(?:[.,]\d+)?(?![\w])")
 _NOT_DIGIT = re.compile(r"\D")
 _NOT_A_COUNT_AFTER = re.compile(
     r"\s*(?:h\b|h\d|heures?\b|mn\b|min\b|minutes?\b|er\b|e\b|eme\b|ans?\b|"
