@@ -16,7 +16,7 @@ def _strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def _char_class(codes: list[int]) -> str:
+def char_class(codes: list[int]) -> str:
     """A regex character class matching exactly `codes` (sorted), as ranges."""
     ranges: list[list[int]] = []
     for code in codes:
@@ -32,8 +32,8 @@ def _char_class(codes: list[int]) -> str:
 # 1,000-character text; replacing the few characters concerned and deleting combining
 # marks with regexes gives the same result four times faster.  Combining marks of the
 # Basic Multilingual Plane are listed once; text beyond it takes the general path.
-_APOSTROPHE_RE = re.compile(_char_class(sorted(_APOSTROPHES)))
-_COMBINING_RE = re.compile(_char_class([c for c in range(0x300, 0x10000)
+_APOSTROPHE_RE = re.compile(char_class(sorted(_APOSTROPHES)))
+_COMBINING_RE = re.compile(char_class([c for c in range(0x300, 0x10000)
                                         if not 0xD800 <= c < 0xE000 and unicodedata.combining(chr(c))]))
 _ASTRAL_RE = re.compile("[\U00010000-\U0010FFFF]")
 

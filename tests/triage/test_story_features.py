@@ -75,3 +75,10 @@ def test_editions():
         {"e:3", "e:2", "y:2025"}
     assert F._editions("salon", "salon\nle forum de la 12eme session") == {"e:12"}
     assert F._editions("", "le forum") == frozenset()
+
+
+def test_no_capital_letter_lies_beyond_the_scanned_code_points():
+    # `_capitalised_word_res` lists capitals below CAPITALS_END only: a Python whose
+    # character database has one beyond would miss proper words written with it.
+    import sys
+    assert not [c for c in range(F.CAPITALS_END, sys.maxunicode + 1) if chr(c).isupper()]
