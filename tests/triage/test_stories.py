@@ -309,6 +309,26 @@ def test_explicit_prune():
     assert len(index) == 2
 
 
+def test_a_key_too_common_blocks_again_once_pruned_back(monkeypatch):
+    # Keys shared by more than MAX_POSTINGS articles are skipped when looking for
+    # candidates (and stored compactly); once pruning brings them back under the bar,
+    # they find candidates again, as in an index that never held the pruned articles.
+    from triage.stories import index as index_module
+    monkeypatch.setattr(index_module, "MAX_POSTINGS", 1)
+    copy = dataclasses.replace(FORUM_A, id="forum-a-copy", source="lesechos.fr", published="2025-03-06",
+                               url="https://lesechos.fr/forum.html")
+    # the same text, stated earlier (every key of the copy but its address is theirs too)
+    old = [dataclasses.replace(FORUM_A, id=f"forum-{year}", published=f"{year}-03-04",
+                               url=f"https://estrepublicain.fr/{year}/forum.html") for year in (2023, 2024)]
+    pruned = StoryIndex(window_days=2000)
+    pruned.assign([*old, FORUM_A])
+    assert pruned.prune("2025-01-01") == 2
+    fresh = StoryIndex(window_days=2000)
+    fresh.assign([FORUM_A])
+    assert fresh.best_match(copy) is not None
+    assert pruned.best_match(copy).story == fresh.best_match(copy).story == "s-forum-a"
+
+
 def test_match_explains_its_score():
     index = StoryIndex()
     index.assign([TOUR_LURE])
