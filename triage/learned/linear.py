@@ -100,13 +100,15 @@ class LinearBank:
     1/`scale` (floats are binary fractions), and a row's weights times `scale`, shifted
     up by `offset` to be positive, are packed side by side, `width` bits each, in one
     integer (`packed`).  One addition of Python integers then sums all the columns of two
-    rows at once, exactly; a field is wide enough for the sum of every row."""
+    rows at once, exactly; a field is wide enough for the sum of every row.  Rows are
+    packed when first summed: a label worker starts at every fetch cycle, and packing
+    the whole model up front cost it more (75 ms) than a small cycle's articles gain."""
     rows: dict[str, tuple[float, ...]]     # feature -> its weight in each scorer (0.0: none)
     biases: tuple[float, ...]
-    packed: dict[str, int] = field(repr=False)    # feature -> its row, packed
     scale: int
     offset: int
     width: int
+    packed: dict[str, int] = field(init=False, repr=False, compare=False)   # feature -> its row, packed
 
     @classmethod
     def of(cls, scorers: list[tuple[dict[str, float], float]]) -> "LinearBank":
@@ -115,14 +117,16 @@ class LinearBank:
         for i, (weights, _) in enumerate(scorers):
             for k, w in weights.items():
                 rows.setdefault(k, [0.0] * len(scorers))[i] = w
-        # the finest binary fraction among the weights (a float's ratio has a power of 2 below)
-        scale = max((w.as_integer_ratio()[1] for row in rows.values() for w in row), default=1)
-        scaled = {k: [_times(w, scale) for w in row] for k, row in rows.items()}
-        offset = max((abs(n) for row in scaled.values() for n in row), default=0)
+        weights = [w for row in rows.values() for w in row if w]
+        # A float is a 53-bit whole number times 2 ** (its exponent - 53): times
+        # 2 ** `bits`, every weight is a whole number.
+        bits = max((_MANTISSA_BITS - math.frexp(w)[1] for w in weights), default=0)
+        offset = math.ceil(math.ldexp(max(map(abs, weights), default=0.0), bits))
         width = (2 * offset * max(len(rows), 1)).bit_length() + 1
-        packed = {k: sum((n + offset) << (i * width) for i, n in enumerate(row)) for k, row in scaled.items()}
-        return cls({k: tuple(v) for k, v in rows.items()}, tuple(b for _, b in scorers),
-                   packed, scale, offset, width)
+        return cls({k: tuple(v) for k, v in rows.items()}, tuple(b for _, b in scorers), 2 ** bits, offset, width)
+
+    def __post_init__(self):
+        object.__setattr__(self, "packed", _PackedRows(self))
 
     def scores(self, features: Features) -> list[float]:
         rows = self.rows
@@ -148,7 +152,22 @@ class LinearBank:
         return [(((packed >> (i * self.width)) & mask) - shift) / self.scale for i in range(len(self.biases))]
 
 
-def _times(weight: float, scale: int) -> int:
-    """`weight` * `scale`, exactly (`scale`: a multiple of the weight's denominator)."""
-    numerator, denominator = weight.as_integer_ratio()
-    return numerator * (scale // denominator)
+_MANTISSA_BITS = 53
+
+
+class _PackedRows(dict):
+    """A `LinearBank`'s rows packed as `LinearBank` says, each on first use."""
+
+    def __init__(self, bank: LinearBank):
+        super().__init__()
+        self.bank = bank
+
+    def __missing__(self, key: str) -> int:
+        bank = self.bank
+        bits = bank.scale.bit_length() - 1
+        packed = 0
+        for i, w in enumerate(bank.rows[key]):
+            # w * 2 ** bits is a whole number, exactly computed in floating point
+            packed |= (int(math.ldexp(w, bits)) + bank.offset) << (i * bank.width)
+        self[key] = packed
+        return packed
