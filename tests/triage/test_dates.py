@@ -343,3 +343,19 @@ def test_context_guard_words_let_every_kind_of_context_through(name, before):
     assert guarded.rx.search(before)
     assert guarded.search(before)
     assert guarded.search("la signature de la convention " + before)
+
+
+@pytest.mark.parametrize("text", [
+    "le forum", "les forums de l'emploi", "un salon", "salonnier", "abus", "bus", "autobus", "le job-dating",
+    "jobdatings", "speed recruiting", "se tiendra", "s'est tenue", "tenues le", "aura lieu", "a lieu",
+    "a eu lieu", "il ouvre ses portes", "ouvrira", "organisee", "organisateur", "accueillies",
+    "semaine des metiers", "semaines du", "nuit de l'orientation", "remise des prix", "votee par",
+    "pre-forum", "forum_x", "forum2", "2forum", "visite", "revisite", "invitees", "invitation", "", "rien ici",
+])
+def test_event_words_regrouped_by_first_letter_match_as_the_plain_alternation(text):
+    import re
+
+    import triage.dates as dates
+    plain = re.compile(r"\b(?:" + dates._EVENT_WORDS + r")\b")
+    assert bool(dates._EVENT_RE.search(text)) == bool(plain.search(text))
+    assert bool(dates._EVENT_RE.search("x " + text + " y")) == bool(plain.search("x " + text + " y"))
