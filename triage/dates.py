@@ -36,6 +36,24 @@ _MONTHS = MONTH_NUMBERS
 _WEEKDAYS = WEEKDAY_NUMBERS
 _RELATIVE = RELATIVE
 
+
+def _by_first_letter(words: str) -> str:
+    """The alternation `words` ("forums?|salons?|signent|...", each alternative starting
+    with a letter) regrouped by first letter ("f(?:orums?)|s(?:alons?|ignent)"...).  It
+    matches where `words` does (though not always as far: for yes/no searches), 3x
+    faster: `re` tries every alternative at every position, regrouped only the few
+    starting with the letter there."""
+    groups: dict[str, list[str]] = {}
+    depth = start = 0
+    for i, ch in enumerate(words + "|"):
+        depth += (ch == "(") - (ch == ")")
+        if ch == "|" and depth == 0:
+            word, start = words[start:i], i + 1
+            assert word[:1].isalpha(), word
+            groups.setdefault(word[0], []).append(word[1:])
+    return "|".join(f"{letter}(?:{'|'.join(rests)})" for letter, rests in groups.items())
+
+
 _WD_DAY_RE = re.compile(
     rf"\b(?P<wd>{_WD})\s+(?P<d>1\s?er|[0-3]?\d)(?![\w:,.]\d|\w|\s*(?:h\b|h\d|heures?\b|[/.:]\d))")
 _WD_ONLY_RE = re.compile(
@@ -49,13 +67,20 @@ _WD_PREFIX_RE = re.compile(
 # needs occur (a pattern with no chance to match finds nothing: skipping it is exact).
 _DIGIT_RE = re.compile(r"\d")
 _ASCII_DIGIT_RE = re.compile(r"[0-9]")      # the same on ASCII text, and faster
-_NUMERIC_DATE_RE = re.compile(r"\d[/.\-]\d")  # in every "08/10/2024", "2024-10-08"
+# In every "08/10/2024", "2024-10-08".  Searched from the separator: `re` tries a pattern
+# opening on \d, \b or a look-behind at every position, one opening on a character class
+# or a literal only where it occurs.
+_NUMERIC_DATE_RE = re.compile(r"[/.\-](?<=\d.)(?=\d)")
 _REL_WORDS = ("hier", "demain", "aujourd'hui", "ce matin", "ce soir", "cet apres-midi")
-_MONTH_WORD_RE = re.compile("|".join(sorted(_MONTHS, key=len)))
+# Month names holding no shorter one ("jan" for "janv", "janvier"): the same texts match.
+_MONTH_WORD_RE = re.compile(_by_first_letter("|".join(
+    m for m in _MONTHS if not any(other != m and other in m for other in _MONTHS))))
 _WEEKDAY_HINT = "di"                        # in every weekday name: lundi ... dimanche
 assert all(_WEEKDAY_HINT in w for w in _WEEKDAYS)
-_YM_RE = re.compile(rf"(?<![\d/\-])(?P<y>{_YEAR})-(?P<m>0[1-9]|1[0-2])(?![\d\-])")
-_BARE_YEAR_RE = re.compile(rf"(?<![\d\-/.,°])(?P<y>{_YEAR})(?![\d\-/]|\s*-\s*\d)")
+# Years (`_YEAR`): the search skips to each "19" or "20", then checks the character before
+# it with a look-behind over three characters.
+_YM_RE = re.compile(r"(?P<y>(?:19|20)(?<![\d/\-]..)\d\d)-(?P<m>0[1-9]|1[0-2])(?![\d\-])")
+_BARE_YEAR_RE = re.compile(r"(?P<y>(?:19|20)(?<![\d\-/.,°]..)\d\d)(?![\d\-/]|\s*-\s*\d)")
 _YEAR_EXCLUDED_BEFORE = re.compile(
     r"(?:depuis|d'ici|horizon|jusqu'en|loi|n°|avant|entre|de|des annees|fin|debut)\s*(?:l'an\s*)?$")
 
@@ -105,23 +130,6 @@ _SEP_AFTER = re.compile(r"^\s*[|•]")
 _NEXT_WORD = re.compile(r"^\s*,?\s*(?P<w>prochaine?|derniere?)\b")
 
 
-def _by_first_letter(words: str) -> str:
-    """The alternation `words` ("forums?|salons?|signent|...", each alternative starting
-    with a letter) regrouped by first letter ("f(?:orums?)|s(?:alons?|ignent)"...).  It
-    matches where `words` does (though not always as far: for yes/no searches), 3x
-    faster: `re` tries every alternative at every position, regrouped only the few
-    starting with the letter there."""
-    groups: dict[str, list[str]] = {}
-    depth = start = 0
-    for i, ch in enumerate(words + "|"):
-        depth += (ch == "(") - (ch == ")")
-        if ch == "|" and depth == 0:
-            word, start = words[start:i], i + 1
-            assert word[:1].isalpha(), word
-            groups.setdefault(word[0], []).append(word[1:])
-    return "|".join(f"{letter}(?:{'|'.join(rests)})" for letter, rests in groups.items())
-
-
 _EVENT_WORDS = (
     r"forums?|salons?|job[\s-]?datings?|jobdatings?|datings?|speed[\s-]?(?:recruiting|meeting|dating)s?|"
     r"recrutement express|rencontres?|journees?|soirees?|matinees?|reunions?|portes?[\s-]ouvertes?|"
@@ -148,6 +156,8 @@ _TIME_RE = re.compile(
     r"\b(?:matin|apres-midi|soir|soiree|toute la journee)\b")
 
 # Tense markers run on the lower-cased original sentence (accents kept: "a" vs "à").
+# Future endings "era", "ira", "dra", "ra", "eront"...: 2+ letters then "ra" or "ront" says
+# the same, and `re` then backtracks only to each "r".
 _PAST_RE = re.compile(
     r"\b(?:a|ont|avait|avaient|s'est|se sont|s'était|s'étaient|fut|furent)\s+"
     r"(?:(?:déjà|bien|ainsi|notamment|également|aussi|été|pu|su|eu)\s+)?"
@@ -158,7 +168,7 @@ _PAST_RE = re.compile(
     r"|\bdernière?s?\b|\bhier\b|\bprécédente?\b")
 _FUTURE_RE = re.compile(
     r"\b(?!(?:opéra|caméra|extra|ultra|intra|supra|contra|front|affront|cobra|ère|era|tiara|"
-    r"mantra|sierra|véra|vera|clara|sara|lara|barbara|ra)\b)\w{2,}(?:era|eront|ira|iront|dra|dront|ra|ront)\b"
+    r"mantra|sierra|véra|vera|clara|sara|lara|barbara|ra)\b)\w{2,}r(?:a|ont)\b"
     r"|\bprochaine?s?\b|\bdemain\b|\bà venir\b|\b(?:va|vont)\s+(?:se\s+)?\w+(?:er|ir|re)\b")
 
 _RELATED_RE = re.compile(
@@ -167,7 +177,7 @@ _RELATED_RE = re.compile(
     r"les plus lus|a la une|derniers articles|vous aimerez aussi|related)\b\s*:?")
 _EARLIER_BEFORE = _Guarded(("apres",), re.compile(r"\bapres\b[^.;:]{0,50}$"))
 _EARLIER_AFTER = re.compile(r"^[^.;:]{0,40}\b(?:avait|avaient)\b")
-_PUNCT_SPLIT = re.compile(r"(?<=[.!?…])\s+(?=[A-ZÀ-Ý«\"“])")
+_SENTENCE_END = re.compile(r"[.!?…](\s+)(?=[A-ZÀ-Ý«\"“])")  # group 1: the space between two sentences
 _URL_YMD = (
     re.compile(rf"/(?P<y>{_YEAR})/(?P<m>[01]?\d)/(?P<d>[0-3]?\d)(?:/|$|[^\d])"),
     re.compile(rf"(?<!\d)(?P<y>{_YEAR})[-_.](?P<m>[01]\d)[-_.](?P<d>[0-3]\d)(?!\d)"),
@@ -207,15 +217,15 @@ class _Sentence:
     __slots__ = ("text", "folded", "in_title", "pos", "line", "related", "digit", "dated",
                  "_event", "_tense", "_time", "_years")
 
-    def __init__(self, text: str, folded: str, in_title: bool, pos: int, line: int, related: bool):
+    def __init__(self, text: str, folded: str, in_title: bool, pos: int, line: int, related: bool,
+                 hints: tuple[bool, bool]):
         self.text = text           # as written (the tense markers read accents)
         self.folded = folded
         self.in_title = in_title
         self.pos = pos
         self.line = line
         self.related = related     # "Lire aussi" block: links to other articles
-        self.digit = _has_digit(folded)
-        self.dated = self.digit or _has_weekday(folded) or _has_relative_day(folded)  # may hold a date
+        self.digit, self.dated = hints  # `_date_hints(folded)`
         self._event: bool | None = None
         self._tense: str | None = None
         self._time: bool | None = None
@@ -250,6 +260,13 @@ class _Sentence:
 
 
 # --------------------------------------------------------------------------- helpers
+
+def _date_hints(folded: str) -> tuple[bool, bool]:
+    """Whether `folded` holds a digit, and whether it may hold a date (a digit, a weekday
+    or a relative day)."""
+    digit = _has_digit(folded)
+    return digit, digit or _has_weekday(folded) or _has_relative_day(folded)
+
 
 def _has_digit(folded: str) -> bool:
     return bool((_ASCII_DIGIT_RE if folded.isascii() else _DIGIT_RE).search(folded))
@@ -311,25 +328,45 @@ def _tense(sentence_lower: str) -> str:
     return ""
 
 
+def _split_sentences(line: str) -> list[str]:
+    """`line` cut at the spaces after ".", "!", "?" or "…" and before a capital or a quote
+    (as `re.split` with a look-behind for the punctuation, which would be tried at every
+    position)."""
+    parts, start = [], 0
+    for m in _SENTENCE_END.finditer(line):
+        parts.append(line[start:m.start(1)])
+        start = m.end(1)
+    parts.append(line[start:])
+    return parts
+
+
 def _sentences(title: str, text: str) -> list[_Sentence]:
     out: list[_Sentence] = []
     pos = 0
-    lines = [(title or "", True)] + [(ln, False) for ln in (text or "").split("\n")]
+    # The text is folded at once (fewer calls), then cut: `fold` maps each line on its own.
+    lines = [(title or "", fold(title), True)] + [
+        (ln, fln, False) for ln, fln in zip((text or "").split("\n"), fold(text).split("\n"))]
     after_header = False
-    for li, (line, in_title) in enumerate(lines):
+    for li, (line, fline, in_title) in enumerate(lines):
         if not line.strip():
             continue
-        fline = fold(line)
         header = _RELATED_RE.match(fline)
         related = bool(header) or after_header
         after_header = bool(header) and len(fline) - header.end() < 3
         same_length = len(fline) == len(line)
+        hints = _date_hints(fline)
+        parts = _split_sentences(line)
         start = 0
-        for part in _PUNCT_SPLIT.split(line):
+        for part in parts:
             start = line.find(part, start)
             if part.strip():
-                f = fline[start:start + len(part)] if same_length else fold(part)
-                out.append(_Sentence(part, f, in_title, 0 if in_title else pos, li, related))
+                if len(parts) == 1:
+                    f, part_hints = fline, hints
+                else:
+                    f = fline[start:start + len(part)] if same_length else fold(part)
+                    # (no date in the line, none in its sentences: `fold` maps each as in the line)
+                    part_hints = _date_hints(f) if hints[1] else hints
+                out.append(_Sentence(part, f, in_title, 0 if in_title else pos, li, related, part_hints))
             if not in_title:
                 pos += len(part) + 1
     return out

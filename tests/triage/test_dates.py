@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from domain.french_calendar import MONTH_NUMBERS
 from triage.dates import event_date, parse_french_date
 
 TODAY = dt.date(2026, 11, 23)
@@ -359,3 +360,50 @@ def test_event_words_regrouped_by_first_letter_match_as_the_plain_alternation(te
     plain = re.compile(r"\b(?:" + dates._EVENT_WORDS + r")\b")
     assert bool(dates._EVENT_RE.search(text)) == bool(plain.search(text))
     assert bool(dates._EVENT_RE.search("x " + text + " y")) == bool(plain.search("x " + text + " y"))
+
+
+TRICKY = ["", "2019", "a2019", "-2019", "/2019", ".2019", ",2019", "°2019", "n°2019", "12019", "20199", "2019-",
+          "2019/", "2019 - 3", "2019-05", "2019-13", "2019-05-", "/2019-05", "1920 2020", "x 19 20", "0201",
+          "le 08/10/2024", "1.5", "1-", "-1", "a.b", "٣/٤", "3/4", "2/3.", "mars", "marseille", "jan", "juil.",
+          "aout", "sep", "dec", "decembre", "Janvier", "septembre 2024 a 2023", "19 et 20 mars 2020-2021"]
+
+
+@pytest.mark.parametrize("name,plain", [
+    ("_NUMERIC_DATE_RE", r"\d[/.\-]\d"),
+    ("_MONTH_WORD_RE", "|".join(MONTH_NUMBERS)),
+    ("_YM_RE", r"(?<![\d/\-])(?P<y>(?:19|20)\d\d)-(?P<m>0[1-9]|1[0-2])(?![\d\-])"),
+    ("_BARE_YEAR_RE", r"(?<![\d\-/.,°])(?P<y>(?:19|20)\d\d)(?![\d\-/]|\s*-\s*\d)"),
+])
+def test_patterns_rewritten_for_speed_match_as_the_plain_ones(name, plain):
+    import re
+
+    import triage.dates as dates
+    fast, plain = getattr(dates, name), re.compile(plain)
+    for text in TRICKY + [" ".join(TRICKY), "".join(TRICKY)]:
+        if name in ("_YM_RE", "_BARE_YEAR_RE"):
+            assert [m.groupdict() for m in fast.finditer(text)] == [m.groupdict() for m in plain.finditer(text)]
+            assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)]
+        else:
+            assert bool(fast.search(text)) == bool(plain.search(text)), text
+
+
+def test_future_endings_match_as_the_plain_list():
+    import re
+
+    import triage.dates as dates
+    plain = re.compile(dates._FUTURE_RE.pattern.replace(r"\w{2,}r(?:a|ont)\b",
+                                                        r"\w{2,}(?:era|eront|ira|iront|dra|dront|ra|ront)\b"))
+    assert plain.pattern != dates._FUTURE_RE.pattern
+    words = ("sera seront pourra pourront dira diront prendra viendront ra ront era ira dra rra ara ora mra tra "
+             "opéra caméras extra sierra clara barbara aura auront fera feront verra ét2ra a_ra vont partir demain")
+    for text in words.split() + [words, words.replace(" ", "")]:
+        assert dates._FUTURE_RE.findall(text) == plain.findall(text)
+
+
+@pytest.mark.parametrize("line", ["", "Un. Deux", "un. deux", "Fin.  Début! Là? «Oui» … Non…  Ah", "x.\u00a0Y", ". A",
+                                  "a. . B", "a.\tB", "1.5 M. Dupont", "a ! B ? C", "Fin.", "x... “Y", "a.b. C."])
+def test_sentence_split_as_re_split_after_punctuation(line):
+    import re
+
+    from triage.dates import _split_sentences
+    assert _split_sentences(line) == re.split(r"(?<=[.!?…])\s+(?=[A-ZÀ-Ý«\"“])", line)
