@@ -77,10 +77,16 @@ _MONTH_WORD_RE = re.compile(_by_first_letter("|".join(
     m for m in _MONTHS if not any(other != m and other in m for other in _MONTHS))))
 _WEEKDAY_HINT = "di"                        # in every weekday name: lundi ... dimanche
 assert all(_WEEKDAY_HINT in w for w in _WEEKDAYS)
-# Years (`_YEAR`): the search skips to each "19" or "20", then checks the character before
-# it with a look-behind over three characters.
-_YM_RE = re.compile(r"(?P<y>(?:19|20)(?<![\d/\-]..)\d\d)-(?P<m>0[1-9]|1[0-2])(?![\d\-])")
-_BARE_YEAR_RE = re.compile(r"(?P<y>(?:19|20)(?<![\d\-/.,°]..)\d\d)(?![\d\-/]|\s*-\s*\d)")
+
+
+def _year_not_after(before: str) -> str:
+    """`_YEAR` not preceded by a character of the class `before`, checked after the
+    century ("19", "20"): a pattern opening on it is only tried where one occurs."""
+    return rf"(?:19|20)(?<!{before}..)\d\d"
+
+
+_YM_RE = re.compile("(?P<y>" + _year_not_after(r"[\d/\-]") + r")-(?P<m>0[1-9]|1[0-2])(?![\d\-])")
+_BARE_YEAR_RE = re.compile("(?P<y>" + _year_not_after(r"[\d\-/.,°]") + r")(?![\d\-/]|\s*-\s*\d)")
 _YEAR_EXCLUDED_BEFORE = re.compile(
     r"(?:depuis|d'ici|horizon|jusqu'en|loi|n°|avant|entre|de|des annees|fin|debut)\s*(?:l'an\s*)?$")
 
@@ -180,8 +186,8 @@ _EARLIER_AFTER = re.compile(r"^[^.;:]{0,40}\b(?:avait|avaient)\b")
 _SENTENCE_END = re.compile(r"[.!?…](\s+)(?=[A-ZÀ-Ý«\"“])")  # group 1: the space between two sentences
 _URL_YMD = (
     re.compile(rf"/(?P<y>{_YEAR})/(?P<m>[01]?\d)/(?P<d>[0-3]?\d)(?:/|$|[^\d])"),
-    re.compile(rf"(?<!\d)(?P<y>{_YEAR})[-_.](?P<m>[01]\d)[-_.](?P<d>[0-3]\d)(?!\d)"),
-    re.compile(rf"(?<!\d)(?P<y>{_YEAR})(?P<m>[01]\d)(?P<d>[0-3]\d)(?!\d)"),
+    re.compile("(?P<y>" + _year_not_after(r"\d") + r")[-_.](?P<m>[01]\d)[-_.](?P<d>[0-3]\d)(?!\d)"),
+    re.compile("(?P<y>" + _year_not_after(r"\d") + r")(?P<m>[01]\d)(?P<d>[0-3]\d)(?!\d)"),
 )
 _URL_YM = re.compile(rf"/(?P<y>{_YEAR})/(?P<m>[01]?\d)(?:/|$)")
 

@@ -373,14 +373,18 @@ TRICKY = ["", "2019", "a2019", "-2019", "/2019", ".2019", ",2019", "°2019", "n�
     ("_MONTH_WORD_RE", "|".join(MONTH_NUMBERS)),
     ("_YM_RE", r"(?<![\d/\-])(?P<y>(?:19|20)\d\d)-(?P<m>0[1-9]|1[0-2])(?![\d\-])"),
     ("_BARE_YEAR_RE", r"(?<![\d\-/.,°])(?P<y>(?:19|20)\d\d)(?![\d\-/]|\s*-\s*\d)"),
+    ("_URL_YMD1", r"(?<!\d)(?P<y>(?:19|20)\d\d)[-_.](?P<m>[01]\d)[-_.](?P<d>[0-3]\d)(?!\d)"),
+    ("_URL_YMD2", r"(?<!\d)(?P<y>(?:19|20)\d\d)(?P<m>[01]\d)(?P<d>[0-3]\d)(?!\d)"),
 ])
 def test_patterns_rewritten_for_speed_match_as_the_plain_ones(name, plain):
     import re
 
     import triage.dates as dates
-    fast, plain = getattr(dates, name), re.compile(plain)
-    for text in TRICKY + [" ".join(TRICKY), "".join(TRICKY)]:
-        if name in ("_YM_RE", "_BARE_YEAR_RE"):
+    fast = dates._URL_YMD[int(name[-1])] if name.startswith("_URL_YMD") else getattr(dates, name)
+    plain = re.compile(plain)
+    urls = ["/2024-10-08", "x2024-10-08", "12024-10-08", "/20241008/", "120241008", "2024_10_08a", "a20241008"]
+    for text in TRICKY + urls + [" ".join(TRICKY + urls), "".join(TRICKY + urls)]:
+        if "YEAR" in name or "YM" in name:
             assert [m.groupdict() for m in fast.finditer(text)] == [m.groupdict() for m in plain.finditer(text)]
             assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)]
         else:
