@@ -136,6 +136,24 @@ _SEP_AFTER = re.compile(r"^\s*[|•]")
 _NEXT_WORD = re.compile(r"^\s*,?\s*(?P<w>prochaine?|derniere?)\b")
 
 
+class _AtWordStart:
+    r"""Alternatives each opening on a word character, searched as `\b(?:alternatives)`
+    but opening instead on the non-word character before the word, in the text with a
+    space put first: `re` then only tries them after such a character, while a leading
+    `\b` is tried at every position.  (`findall` finds as many matches, each with that
+    character first.)"""
+    __slots__ = ("rx",)
+
+    def __init__(self, alternatives: str):
+        self.rx = re.compile(r"\W(?:" + alternatives + ")")
+
+    def search(self, text: str) -> re.Match | None:
+        return self.rx.search(" " + text)
+
+    def findall(self, text: str) -> list[str]:
+        return self.rx.findall(" " + text)
+
+
 _EVENT_WORDS = (
     r"forums?|salons?|job[\s-]?datings?|jobdatings?|datings?|speed[\s-]?(?:recruiting|meeting|dating)s?|"
     r"recrutement express|rencontres?|journees?|soirees?|matinees?|reunions?|portes?[\s-]ouvertes?|"
@@ -153,29 +171,29 @@ _EVENT_WORDS = (
     r"pose de la premiere pierre|nuit de l|semaines? (?:des|du|de l)|expositions?|"
     r"ouvre|ouvrent|presente\w*|devoile\w*|s'est reuni\w*|se reuni\w*|reunissait|reunira|"
     r"remis\w* (?:a|au|aux)|adopte\w* (?:en|par|lors)|vote\w* (?:en|par|lors)")
-_EVENT_RE = re.compile(r"\b(?:" + _by_first_letter(_EVENT_WORDS) + r")\b")
+_EVENT_RE = _AtWordStart("(?:" + _by_first_letter(_EVENT_WORDS) + r")\b")
 _HOURS_RE = re.compile(r"\b(?:[01]?\d|2[0-3])\s*(?:h|heures?)(?:\s*[0-5]\d)?\b|\b(?:0?[6-9]|1\d|2[0-3]):[0-5]\d\b")
 _HOUR = r"(?:[01]?\d|2[0-3])\s*(?:h|heures?|:)\s*(?:[0-5]\d)?"
 _HOUR_RANGE_RE = re.compile(rf"\b{_HOUR}\s*(?:-|a|au|jusqu'a)\s*{_HOUR}(?!\d)")
-_TIME_RE = re.compile(
-    r"\b(?:[01]?\d|2[0-3])\s*(?:h|heures?)(?:\s*[0-5]\d)?\b|\b(?:[01]?\d|2[0-3]):[0-5]\d\b|"
-    r"\b(?:matin|apres-midi|soir|soiree|toute la journee)\b")
+_TIME_RE = _AtWordStart(
+    r"(?:[01]?\d|2[0-3])\s*(?:h|heures?)(?:\s*[0-5]\d)?\b|(?:[01]?\d|2[0-3]):[0-5]\d\b|"
+    r"(?:matin|apres-midi|soir|soiree|toute la journee)\b")
 
 # Tense markers run on the lower-cased original sentence (accents kept: "a" vs "à").
 # Future endings "era", "ira", "dra", "ra", "eront"...: 2+ letters then "ra" or "ront" says
 # the same, and `re` then backtracks only to each "r".
-_PAST_RE = re.compile(
-    r"\b(?:a|ont|avait|avaient|s'est|se sont|s'était|s'étaient|fut|furent)\s+"
+_PAST_RE = _AtWordStart(
+    r"(?:a|ont|avait|avaient|s'est|se sont|s'était|s'étaient|fut|furent)\s+"
     r"(?:(?:déjà|bien|ainsi|notamment|également|aussi|été|pu|su|eu)\s+)?"
     r"(?!(?:lieu|besoin|du|un|plus|aussi|ainsi|tous|toutes?|deux|trois|peu|moins|envie|peur|droit|cours|"
     r"fort|mi|vécu)\b)\w*(?:é|ée|és|ées|i|ie|is|ies|u|ue|us|ues|it|its|ert|erte|eint|ris|rise|eu)\b"
-    r"|\b(?!(?:fait|trait|attrait|portrait|souhait|lait|parfait|extrait|retrait|forfait|"
+    r"|(?!(?:fait|trait|attrait|portrait|souhait|lait|parfait|extrait|retrait|forfait|"
     r"bienfait|abstrait|distrait|satisfait|méfait)\b)\w{2,}(?:ait|aient)\b"
-    r"|\bdernière?s?\b|\bhier\b|\bprécédente?\b")
-_FUTURE_RE = re.compile(
-    r"\b(?!(?:opéra|caméra|extra|ultra|intra|supra|contra|front|affront|cobra|ère|era|tiara|"
+    r"|dernière?s?\b|hier\b|précédente?\b")
+_FUTURE_RE = _AtWordStart(
+    r"(?!(?:opéra|caméra|extra|ultra|intra|supra|contra|front|affront|cobra|ère|era|tiara|"
     r"mantra|sierra|véra|vera|clara|sara|lara|barbara|ra)\b)\w{2,}r(?:a|ont)\b"
-    r"|\bprochaine?s?\b|\bdemain\b|\bà venir\b|\b(?:va|vont)\s+(?:se\s+)?\w+(?:er|ir|re)\b")
+    r"|prochaine?s?\b|demain\b|à venir\b|(?:va|vont)\s+(?:se\s+)?\w+(?:er|ir|re)\b")
 
 _RELATED_RE = re.compile(
     r"\s*(?:a lire (?:aussi|egalement)|lire (?:aussi|egalement|la suite)|voir aussi|a voir aussi|"

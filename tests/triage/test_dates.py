@@ -395,13 +395,13 @@ def test_future_endings_match_as_the_plain_list():
     import re
 
     import triage.dates as dates
-    plain = re.compile(dates._FUTURE_RE.pattern.replace(r"\w{2,}r(?:a|ont)\b",
-                                                        r"\w{2,}(?:era|eront|ira|iront|dra|dront|ra|ront)\b"))
-    assert plain.pattern != dates._FUTURE_RE.pattern
+    plain = re.compile(dates._FUTURE_RE.rx.pattern.replace(r"\w{2,}r(?:a|ont)\b",
+                                                           r"\w{2,}(?:era|eront|ira|iront|dra|dront|ra|ront)\b"))
+    assert plain.pattern != dates._FUTURE_RE.rx.pattern
     words = ("sera seront pourra pourront dira diront prendra viendront ra ront era ira dra rra ara ora mra tra "
              "opéra caméras extra sierra clara barbara aura auront fera feront verra ét2ra a_ra vont partir demain")
     for text in words.split() + [words, words.replace(" ", "")]:
-        assert dates._FUTURE_RE.findall(text) == plain.findall(text)
+        assert dates._FUTURE_RE.findall(text) == plain.findall(" " + text)
 
 
 @pytest.mark.parametrize("line", ["", "Un. Deux", "un. deux", "Fin.  Début! Là? «Oui» … Non…  Ah", "x.\u00a0Y", ". A",
@@ -411,3 +411,20 @@ def test_sentence_split_as_re_split_after_punctuation(line):
 
     from triage.dates import _split_sentences
     assert _split_sentences(line) == re.split(r"(?<=[.!?…])\s+(?=[A-ZÀ-Ý«\"“])", line)
+
+
+@pytest.mark.parametrize("name", ["_EVENT_RE", "_TIME_RE", "_PAST_RE", "_FUTURE_RE"])
+def test_patterns_opening_before_a_word_find_as_many_as_with_a_word_boundary(name):
+    import re
+
+    import triage.dates as dates
+    fast = getattr(dates, name)
+    assert fast.rx.pattern.startswith("\\W(?:")
+    plain = re.compile(r"\b" + fast.rx.pattern[2:])
+    texts = ["", "a", "a été vu", "il a été vu, ils ont dit: elle avait fini.", "l'équipe a signé", "«hier» demain",
+             "9h30 le matin", "19h", "a9h", "_9h", "x-9h", "à venir", "on va se lancer, ils vont partir",
+             "Le forum aura lieu le 3 mars", "la rencontre-débat", "prérencontre", "forums_2", "it's 10:30",
+             "ils faisaient, il parfait, pourra, pourront, prochaines, précédente, dernières", "a a a été été"]
+    for text in texts + [" ".join(texts), "".join(texts)]:
+        assert len(fast.findall(text)) == len(plain.findall(text)), text
+        assert bool(fast.search(text)) == bool(plain.search(text)), text
