@@ -241,15 +241,15 @@ class _Sentence:
     __slots__ = ("text", "folded", "in_title", "pos", "line", "related", "digit", "dated",
                  "_event", "_tense", "_time", "_years")
 
-    def __init__(self, text: str, folded: str, in_title: bool, pos: int, line: int, related: bool,
-                 hints: tuple[bool, bool]):
+    def __init__(self, text: str, folded: str, in_title: bool, pos: int, line: int, related: bool):
         self.text = text           # as written (the tense markers read accents)
         self.folded = folded
         self.in_title = in_title
         self.pos = pos
         self.line = line
         self.related = related     # "Lire aussi" block: links to other articles
-        self.digit, self.dated = hints  # `_date_hints(folded)`
+        self.digit = _has_digit(folded)
+        self.dated = self.digit or _has_weekday(folded) or _has_relative_day(folded)  # may hold a date
         self._event: bool | None = None
         self._tense: str | None = None
         self._time: bool | None = None
@@ -284,13 +284,6 @@ class _Sentence:
 
 
 # --------------------------------------------------------------------------- helpers
-
-def _date_hints(folded: str) -> tuple[bool, bool]:
-    """Whether `folded` holds a digit, and whether it may hold a date (a digit, a weekday
-    or a relative day)."""
-    digit = _has_digit(folded)
-    return digit, digit or _has_weekday(folded) or _has_relative_day(folded)
-
 
 def _has_digit(folded: str) -> bool:
     return bool((_ASCII_DIGIT_RE if folded.isascii() else _DIGIT_RE).search(folded))
@@ -367,30 +360,22 @@ def _split_sentences(line: str) -> list[str]:
 def _sentences(title: str, text: str) -> list[_Sentence]:
     out: list[_Sentence] = []
     pos = 0
-    # The text is folded at once (fewer calls), then cut: `fold` maps each line on its own.
-    lines = [(title or "", fold(title), True)] + [
-        (ln, fln, False) for ln, fln in zip((text or "").split("\n"), fold(text).split("\n"))]
+    lines = [(title or "", True)] + [(ln, False) for ln in (text or "").split("\n")]
     after_header = False
-    for li, (line, fline, in_title) in enumerate(lines):
+    for li, (line, in_title) in enumerate(lines):
         if not line.strip():
             continue
+        fline = fold(line)
         header = _RELATED_RE.match(fline)
         related = bool(header) or after_header
         after_header = bool(header) and len(fline) - header.end() < 3
         same_length = len(fline) == len(line)
-        hints = _date_hints(fline)
-        parts = _split_sentences(line)
         start = 0
-        for part in parts:
+        for part in _split_sentences(line):
             start = line.find(part, start)
             if part.strip():
-                if len(parts) == 1:
-                    f, part_hints = fline, hints
-                else:
-                    f = fline[start:start + len(part)] if same_length else fold(part)
-                    # (no date in the line, none in its sentences: `fold` maps each as in the line)
-                    part_hints = _date_hints(f) if hints[1] else hints
-                out.append(_Sentence(part, f, in_title, 0 if in_title else pos, li, related, part_hints))
+                f = fline[start:start + len(part)] if same_length else fold(part)
+                out.append(_Sentence(part, f, in_title, 0 if in_title else pos, li, related))
             if not in_title:
                 pos += len(part) + 1
     return out
