@@ -180,8 +180,6 @@ _TIME_RE = _AtWordStart(
     r"(?:matin|apres-midi|soir|soiree|toute la journee)\b")
 
 # Tense markers run on the lower-cased original sentence (accents kept: "a" vs "à").
-# Future endings "era", "ira", "dra", "ra", "eront"...: 2+ letters then "ra" or "ront" says
-# the same, and `re` then backtracks only to each "r".
 _PAST_RE = _AtWordStart(
     r"(?:a|ont|avait|avaient|s'est|se sont|s'était|s'étaient|fut|furent)\s+"
     r"(?:(?:déjà|bien|ainsi|notamment|également|aussi|été|pu|su|eu)\s+)?"
@@ -190,6 +188,8 @@ _PAST_RE = _AtWordStart(
     r"|(?!(?:fait|trait|attrait|portrait|souhait|lait|parfait|extrait|retrait|forfait|"
     r"bienfait|abstrait|distrait|satisfait|méfait)\b)\w{2,}(?:ait|aient)\b"
     r"|dernière?s?\b|hier\b|précédente?\b")
+# Future endings "era", "ira", "dra", "ra", "eront"...: 2+ letters then "ra" or "ront" says
+# the same, and `re` then backtracks only to each "r".
 _FUTURE_RE = _AtWordStart(
     r"(?!(?:opéra|caméra|extra|ultra|intra|supra|contra|front|affront|cobra|ère|era|tiara|"
     r"mantra|sierra|véra|vera|clara|sara|lara|barbara|ra)\b)\w{2,}r(?:a|ont)\b"
