@@ -4,6 +4,7 @@ nothing left running once the pool is closed."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
 
 from pipeline.label_pool import LabelPool, label_rows
@@ -134,3 +135,13 @@ def test_a_hung_worker_is_stopped_and_its_chunk_labelled_here():
         finally:
             if worker.returncode is None:
                 worker.kill()
+
+
+def test_workers_run_at_a_lower_priority_than_the_fetch():
+    from pipeline.label_worker import NICENESS
+    with LabelPool(1, start_rows=1) as pool:
+        pool.start()
+        _wait_ready(pool)
+        worker = pool._all[0].process
+        ours = os.getpriority(os.PRIO_PROCESS, 0)
+        assert os.getpriority(os.PRIO_PROCESS, worker.pid) == min(19, ours + NICENESS)
