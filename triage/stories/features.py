@@ -190,11 +190,6 @@ def parse_date(value: str | None) -> dt.date | None:
         return None
 
 
-def content_words(text: str) -> list[str]:
-    """Stemmed words of `text` that can identify an initiative."""
-    return _content(words(text))
-
-
 def _content(folded_words: list[str]) -> list[str]:
     return list(filter(None, map(_content_stem, folded_words)))
 
