@@ -369,3 +369,32 @@ def test_an_article_reporting_two_split_stories_merges_them():
     assert len(set(cluster([a, b], model=model).values())) == 2
     stories = cluster([a, b, c], model=model)
     assert stories["a"] == stories["b"] == stories["c"]
+
+
+def test_learned_pairs_keep_tour_stops_and_editions_apart_however_alike():
+    """The guide's series (another town of a tour, another edition) stay apart even under a
+    pair model that would join on shared words alone: whatever order the outlets come in,
+    another stop is another story while a second report of the same stop joins it."""
+    from triage.learned.linear import Linear
+    model = Linear({"text": 12.0}, bias=-3.0, threshold=0.25)
+    for order in ([TOUR_LURE, TOUR_GRAY, TOUR_LURE_RADIO], [TOUR_GRAY, TOUR_LURE_RADIO, TOUR_LURE],
+                  [TOUR_LURE_RADIO, TOUR_GRAY, TOUR_LURE]):
+        result = cluster(order, model=model)
+        assert result["tour-lure"] != result["tour-gray"]
+        assert result["tour-lure-radio"] == result["tour-lure"]
+    second, third = (dataclasses.replace(SALON_2024, id=f"salon-{n}e", url=f"https://montbeliard.example/{n}e",
+                                         title=f"{n}e édition du salon de l'emploi sanitaire et social",
+                                         event_date=None)
+                     for n in (2, 3))
+    result = cluster([second, third], model=model)
+    assert result["salon-2e"] != result["salon-3e"]
+    assert len(set(cluster([second, dataclasses.replace(second, id="salon-2e-copy", source="copy.example",
+                                                        url="https://copy.example/salon")],
+                           model=model).values())) == 1
+
+
+def test_series_apart_reads_towns_and_editions_not_dates():
+    assert scoring.series_apart(scoring.Context(date=0.0, town=scoring.TOWN_DIFF, edition=0.0))
+    assert scoring.series_apart(scoring.Context(date=0.0, town=0.0, edition=scoring.EDITION_DIFF))
+    assert not scoring.series_apart(scoring.Context(date=scoring.DATE_DIFF, town=0.0, edition=0.0))
+    assert not scoring.series_apart(scoring.Context(date=0.0, town=0.0, edition=0.0, theme=scoring.THEME_DIFF))
