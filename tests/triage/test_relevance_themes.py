@@ -152,3 +152,33 @@ def test_the_sector_edges_are_on_topic(title, text):
 ])
 def test_evergreen_pages_are_off_topic(title, text):
     assert not label(title, text).relevant
+
+
+@pytest.mark.parametrize("title,text", [
+    ("Des médecins en renfort à l'hôpital de Saint-Laurent",
+     "Faute de spécialistes, l'ARS fait venir une dizaine de médecins en renfort pour renforcer les équipes "
+     "du service de pédiatrie cet été."),
+    ("La réserve sanitaire appelle des volontaires",
+     "Le ministère lance un appel à volontaires : infirmiers et médecins de la réserve sanitaire sont attendus "
+     "pour épauler l'hôpital après la tempête."),
+    ("Démographie médicale : le Département veut attirer des médecins",
+     "Dans les zones sous-denses, le Département forme des maîtres de stage et loge les internes pour attirer "
+     "les médecins généralistes."),
+])
+def test_staffing_needs_worded_indirectly_are_on_topic(title, text):
+    assert label(title, text).relevant
+
+
+def test_the_guide_files_ceremonies_pay_agreements_and_installation_bonuses():
+    ceremony = label("Remise des diplômes pour 45 nouveaux infirmiers",
+                     "La cérémonie de remise des diplômes de l'IFSI s'est tenue vendredi en présence des "
+                     "familles et des équipes du centre hospitalier.")
+    agreement = label("Un accord salarial signé pour les aides à domicile",
+                      "Les fédérations d'employeurs et les syndicats ont signé un accord de branche : les "
+                      "salaires des aides à domicile seront revalorisés dès janvier.")
+    bonus = label("Une prime à l'installation pour attirer des infirmiers",
+                  "L'ARS verse une prime d'installation aux infirmiers qui viennent exercer dans les "
+                  "centres de santé du territoire, où les postes restent vacants.")
+    assert ceremony.relevant and ceremony.themes[0] == "event"
+    assert agreement.relevant and agreement.themes[0] == "charter" and "retention" in agreement.themes
+    assert bonus.relevant and bonus.themes[0] == "recruitment"
