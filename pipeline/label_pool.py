@@ -23,8 +23,8 @@ this process labels only when no worker is alive (it does not load the labelling
 for nothing). Workers start with
 `start()` (a cycle of many sources) or once `start_rows` rows were submitted (a handful
 of new articles never starts a process), and take chunks once they have loaded the
-models. A worker that fails (killed, out of memory, a garbled answer, silent for
-`ANSWER_TIMEOUT`) costs speed only:
+models. A worker that fails (killed, out of memory, a garbled answer, not ready within
+`START_TIMEOUT` or silent for `ANSWER_TIMEOUT` over a chunk) costs speed only:
 its chunk is given back and labelled here, and the chunks no worker takes are labelled
 here too. Story assignment is not done here: it needs the cycle's whole story index
 (pipeline/label.py).
@@ -48,7 +48,8 @@ from scrapers.parse_worker import HEADER, decode, encode
 log = logging.getLogger("vigie.label")
 ROOT = Path(__file__).resolve().parent.parent   # the folder holding the pipeline package
 READY = "ready"
-ANSWER_TIMEOUT = 120.0     # seconds a worker may take to start, or to label one chunk, before it is stopped
+START_TIMEOUT = 120.0      # seconds a worker may take to load the models (longer on a busy host) ...
+ANSWER_TIMEOUT = 120.0     # ... and to label one chunk, before it is stopped
 
 # (title, text, published, url, source, region_hint, fetched_at): what triage reads of an
 # article (pipeline.label.label_row)
@@ -109,7 +110,7 @@ class _Worker:
         """Wait for the worker to be ready, then label chunks taken from the pool's queue."""
         taken = None
         try:
-            kind, _ = self._read(pool.answer_timeout)
+            kind, _ = self._read(pool.start_timeout)
             if kind != READY:
                 raise OSError(f"label worker: unexpected {kind!r} instead of {READY!r}")
             self.ready.set()
@@ -171,10 +172,12 @@ class LabelPool:
 
     CHUNK_ROWS = 25
 
-    def __init__(self, workers: int, start_rows: int = 100, answer_timeout: float = ANSWER_TIMEOUT):
+    def __init__(self, workers: int, start_rows: int = 100, answer_timeout: float = ANSWER_TIMEOUT,
+                 start_timeout: float = START_TIMEOUT):
         self.workers = max(0, workers)
         self.start_rows = start_rows
         self.answer_timeout = answer_timeout
+        self.start_timeout = start_timeout
         self._all: list[_Worker] = []
         self._failed = False
         self._closing = False

@@ -145,3 +145,22 @@ def test_workers_run_at_a_lower_priority_than_the_fetch():
         worker = pool._all[0].process
         ours = os.getpriority(os.PRIO_PROCESS, 0)
         assert os.getpriority(os.PRIO_PROCESS, worker.pid) == min(19, ours + NICENESS)
+
+
+def test_loading_the_models_is_not_held_to_the_answer_timeout():
+    """A worker may take longer to start (models to load, on a busy host) than to answer
+    for a chunk: with a short answer timeout it is still waited for, and labels."""
+    with LabelPool(1, start_rows=1, answer_timeout=0.01) as pool:
+        pool.start()
+        _wait_ready(pool)
+        assert pool._all[0].process.poll() is None
+
+
+def test_a_worker_not_ready_in_time_is_stopped_and_its_rows_labelled_here():
+    expected = label_rows(ROWS, TODAY)
+    with LabelPool(1, start_rows=1, start_timeout=0.01) as pool:
+        pool.start()
+        worker = pool._all[0]
+        assert labelled(pool, ROWS, TODAY) == expected
+        worker.thread.join(10)
+        assert not worker.ready.is_set() and worker.process.wait(10) is not None
