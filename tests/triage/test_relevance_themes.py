@@ -164,6 +164,9 @@ def test_evergreen_pages_are_off_topic(title, text):
     ("Démographie médicale : le Département veut attirer des médecins",
      "Dans les zones sous-denses, le Département forme des maîtres de stage et loge les internes pour attirer "
      "les médecins généralistes."),
+    ("Cent logements pour les soignants de la métropole",
+     "La préfecture et l'ARS financent le logement des soignants près des hôpitaux : loyers modérés pour les "
+     "infirmières et les aides-soignantes qui arrivent."),
 ])
 def test_staffing_needs_worded_indirectly_are_on_topic(title, text):
     assert label(title, text).relevant
