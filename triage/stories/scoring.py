@@ -117,7 +117,7 @@ class Match:
         ctx, best, text = self.context, self.best, self.best.score
         if best.copy == SAME_PAGE:
             return math.inf
-        template = ctx.town < 0 or ctx.edition < 0 or (ctx.date < 0 and best.other_dates)
+        template = series_apart(ctx) or (ctx.date < 0 and best.other_dates)
         if best.copy == COPY and not template:
             return math.inf     # a copy; a date conflict then comes from reading "mercredi"
         if best.copy == PARTIAL_COPY and not ctx.conflict:
@@ -357,7 +357,7 @@ def pair_features(sim: Similarity, ctx: Context, a: Features, b: Features) -> di
 
 def learned_score(model, sim: Similarity, ctx: Context, a: Features, b: Features) -> float:
     """P(same initiative) from the learned pair model; the same page always joins, and
-    a conflicting context (`series_apart`) never does."""
+    an article whose title names another town or edition (`series_apart`) never does."""
     if sim.copy == SAME_PAGE:
         return math.inf
     if series_apart(ctx):
