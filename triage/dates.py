@@ -26,6 +26,7 @@ from domain.french_dates import (DM_RE as _DM_RE, ISO_RE as _ISO_RE, NUM_RE as _
                                  RELATIVE, WD as _WD, YEAR as _YEAR, day_value as _day_value, mkdate as _mkdate,
                                  year4 as _year4)
 from domain.french_dates import parse_french_date  # noqa: F401 -- re-exported: triage's date API
+from domain.text import Folded
 from triage.text import fold
 
 Date = _dt.date
@@ -357,15 +358,23 @@ def _split_sentences(line: str) -> list[str]:
     return parts
 
 
-def _sentences(title: str, text: str) -> list[_Sentence]:
+def _sentences(title: str, text: str, folds: "tuple[Folded, Folded] | None" = None) -> list[_Sentence]:
+    """The sentences of the title and of each line of the text; `folds`: the title's
+    and the text's folds (`Folded`, of the whole title and text of which `title` and
+    `text` are the beginnings), to cut each line's fold from."""
+    title_fold, text_fold = folds or (Folded.unfolded(title or ""), Folded.unfolded(text or ""))
     out: list[_Sentence] = []
     pos = 0
-    lines = [(title or "", True)] + [(ln, False) for ln in (text or "").split("\n")]
+    lines = [(title or "", True, title_fold, 0)]
+    offset = 0
+    for ln in (text or "").split("\n"):
+        lines.append((ln, False, text_fold, offset))
+        offset += len(ln) + 1
     after_header = False
-    for li, (line, in_title) in enumerate(lines):
+    for li, (line, in_title, source, offset) in enumerate(lines):
         if not line.strip():
             continue
-        fline = fold(line)
+        fline = source.part(offset, offset + len(line))
         header = _RELATED_RE.match(fline)
         related = bool(header) or after_header
         after_header = bool(header) and len(fline) - header.end() < 3
@@ -690,8 +699,11 @@ def _has_cue(m: _Mention, sentences: list[_Sentence], title_event: bool) -> bool
 
 # --------------------------------------------------------------------------- public API
 
-def _mentions(title: str, text: str, published: str | None, url: str, today: Date):
-    sentences = _sentences((title or "")[:_MAX_CHARS], (text or "")[:_MAX_CHARS])
+def _mentions(title: str, text: str, published: str | None, url: str, today: Date,
+              folds: "tuple[Folded, Folded] | None" = None):
+    if folds is not None and (folds[0].text != (title or "") or folds[1].text != (text or "")):
+        raise ValueError("folds: not those of this title and text")
+    sentences = _sentences((title or "")[:_MAX_CHARS], (text or "")[:_MAX_CHARS], folds)
     line_texts: dict[int, str] = {}
     for s in sentences:
         line_texts[s.line] = (line_texts.get(s.line, "") + " " + s.folded).strip()
@@ -712,7 +724,7 @@ def _resolved(m: _Mention, sentences: list[_Sentence], refs: _Refs, today: Date)
 
 
 def event_date(title: str, text: str, published: str | None, url: str = "", *,
-               today: Date | None = None, model=None) -> str | None:
+               today: Date | None = None, model=None, folds: "tuple[Folded, Folded] | None" = None) -> str | None:
     """ISO date of the (first) day of the event the article announces or reports, else None.
 
     `published` is an ISO date/datetime or None; `url` may carry the publication date.
@@ -720,12 +732,14 @@ def event_date(title: str, text: str, published: str | None, url: str = "", *,
     with no year anywhere): the latest such date not far after `today` is taken.
     `model` (a `triage.learned` linear model over `candidate_features`) picks among the
     candidate dates instead of the hand-set scores below.
+    `folds`: `Folded.of(title or "")` and `Folded.of(text or "")`, when the caller has
+    folded the article already (the lines' folds are then cut from them).
     """
     today = today or Date.today()
     if model is not None:
-        best_date, best_p = scored_event_date(title, text, published, url, model, today=today)
+        best_date, best_p = scored_event_date(title, text, published, url, model, today=today, folds=folds)
         return best_date if best_p >= model.threshold else None
-    sentences, mentions, refs = _mentions(title, text, published, url, today)
+    sentences, mentions, refs = _mentions(title, text, published, url, today, folds)
     if not mentions:
         return None
     title_event = any(s.event for s in sentences if s.in_title)
@@ -747,12 +761,14 @@ def event_date(title: str, text: str, published: str | None, url: str = "", *,
 
 
 def scored_event_date(title: str, text: str, published: str | None, url: str, model, *,
-                      today: Date | None = None) -> tuple[str | None, float]:
+                      today: Date | None = None,
+                      folds: "tuple[Folded, Folded] | None" = None) -> tuple[str | None, float]:
     """The candidate date the learned `model` finds most likely the event's, and that
     probability (0.0 when the article states no date): `event_date` keeps it above the
-    model's threshold; the theme models read the probability as "an event is dated"."""
+    model's threshold; the theme models read the probability as "an event is dated"
+    (`folds`: as for `event_date`)."""
     best_p, best_date = 0.0, None
-    for d, features in date_candidates(title, text, published, url, today=today):
+    for d, features in date_candidates(title, text, published, url, today=today, folds=folds):
         p = model.probability(features)
         if best_date is None or p > best_p:
             best_p, best_date = p, d
@@ -760,14 +776,15 @@ def scored_event_date(title: str, text: str, published: str | None, url: str, mo
 
 
 def date_candidates(title: str, text: str, published: str | None, url: str = "", *,
-                    today: Date | None = None) -> list[tuple[Date, dict[str, float]]]:
+                    today: Date | None = None,
+                    folds: "tuple[Folded, Folded] | None" = None) -> list[tuple[Date, dict[str, float]]]:
     """Every date the article states that could be its event's, once each (the first
     mention, with what the other mentions of the same day add), with the features the
     learned date model weighs: kind of mention, context status (stamp, deadline, law,
     end of a range...), event words and times around it, tense, place in the article,
-    distance from the publication date, the hand-set score."""
+    distance from the publication date, the hand-set score (`folds`: as for `event_date`)."""
     today = today or Date.today()
-    sentences, mentions, refs = _mentions(title, text, published, url, today)
+    sentences, mentions, refs = _mentions(title, text, published, url, today, folds)
     if not mentions:
         return []
     title_event = any(s.event for s in sentences if s.in_title)

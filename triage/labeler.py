@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
 
+from domain.text import Folded
 from triage.dates import event_date, scored_event_date
 from triage.learned import TriageModel, load_model
 from triage.learned import article_features
@@ -58,12 +59,14 @@ class Observation:
 
 def observe(vocabulary: Vocabulary, title: str, text: str, published: str | None = None,
             url: str = "", today: dt.date | None = None, date_model=None) -> Observation:
-    zones = Zones.of(title, text)
+    # folded once: the vocabulary's zones and the dates' lines are cut from the same folds
+    folds = Folded.of(title or ""), Folded.of(text or "")
+    zones = Zones.of_folds(folds[0].folded, folds[1].folded)
     event_p = None
     if date_model is None:
-        when = event_date(title, text, published, url, today=today)
+        when = event_date(title, text, published, url, today=today, folds=folds)
     else:
-        when, event_p = scored_event_date(title, text, published, url, date_model, today=today)
+        when, event_p = scored_event_date(title, text, published, url, date_model, today=today, folds=folds)
         when = when if event_p >= date_model.threshold else None
     return Observation(zones, score_relevance(zones, vocabulary),
                        theme_scores(zones, vocabulary, when is not None), when, vocabulary, event_p)

@@ -186,8 +186,12 @@ class Zones:
 
     @classmethod
     def of(cls, title: str, text: str) -> "Zones":
-        folded = fold(text or "")
-        return cls(fold(title or ""), folded[:LEAD_CHARS], folded[LEAD_CHARS:])
+        return cls.of_folds(fold(title or ""), fold(text or ""))
+
+    @classmethod
+    def of_folds(cls, folded_title: str, folded_text: str) -> "Zones":
+        """The zones of an article whose title and text are folded already."""
+        return cls(folded_title, folded_text[:LEAD_CHARS], folded_text[LEAD_CHARS:])
 
     def hits(self, terms: TermSet, vocabulary: "Vocabulary | None" = None) -> list[tuple[int, str]]:
         """(zone, matched text) of every match of `terms`, in order; with the `vocabulary`

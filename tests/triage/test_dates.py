@@ -430,3 +430,21 @@ def test_patterns_opening_before_a_word_find_as_many_as_with_a_word_boundary(nam
     for text in texts + [" ".join(texts), "".join(texts)]:
         assert len(fast.findall(text)) == len(plain.findall(text)), text
         assert bool(fast.search(text)) == bool(plain.search(text)), text
+
+
+def test_given_folds_give_the_same_dates_as_folding_line_by_line():
+    """`observe` passes the folds it made for the vocabulary; the lines' folds cut from
+    them must be those folded one by one, with or without aligned offsets."""
+    from domain.text import Folded
+    from triage.dates import date_candidates
+    articles = [("Forum de l'emploi le 3 mars", "Le forum se tiendra le mardi 3 mars 2026.\nÀ Caen, de 9 h à 12 h."),
+                ("Œuvre : journée portes ouvertes", "Cœur de métier : le 12 février prochain.\n\nÉté 2025."),
+                ("Signature", "La conve\u0301ntion est signe\u0301e le 4 avril. ΑΣ Ϲ\nDemain, 😀 le 5 mai."),
+                ("", ""), ("Titre seul le 2 juin", "")]
+    for title, text in articles:
+        folds = Folded.of(title), Folded.of(text)
+        assert date_candidates(title, text, "2026-01-10", today=TODAY, folds=folds) == \
+            date_candidates(title, text, "2026-01-10", today=TODAY)
+        assert event_date(title, text, None, today=TODAY, folds=folds) == ev(title, text)
+    with pytest.raises(ValueError):
+        event_date("a", "b", None, today=TODAY, folds=(Folded.of("a"), Folded.of("c")))
