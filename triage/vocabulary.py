@@ -14,6 +14,7 @@ from bisect import bisect_right
 from typing import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import zip_longest
 from pathlib import Path
 
 from domain.themes import THEME_CODES
@@ -62,16 +63,18 @@ def trie_pattern(terms: list[str]) -> str:
     return _trie_regex(map(term_atoms, terms)) or r"(?!x)x"
 
 
-def _trie_regex(sequences: Iterable[Sequence[str]]) -> str:
+def _trie_regex(sequences: Iterable[Sequence[str]], guards: Iterable[str] = ()) -> str:
     """A regex for sequences of regex atoms, as a trie: the longest continuation that
-    matches is taken ("" for no sequence)."""
+    matches is taken ("" for no sequence).  `guards`, one per sequence ("" for none): a
+    look-ahead a match ending with that sequence must pass, tried after the longer
+    continuations."""
     END = ""
     root: dict = {}
-    for atoms in sequences:
+    for atoms, guard in zip_longest(sequences, guards, fillvalue=""):
         node = root
         for atom in atoms:
             node = node.setdefault(atom, {})
-        node[END] = {}
+        node[END] = guard
 
     depths: dict[int, int] = {}
 
@@ -83,6 +86,9 @@ def _trie_regex(sequences: Iterable[Sequence[str]]) -> str:
     def emit(node: dict) -> str:
         children = sorted((atom for atom in node if atom != END), key=lambda a: (-depth(node[a]), a))
         alternatives = [atom + emit(node[atom]) for atom in children]
+        if node.get(END):       # a guarded end: the longer continuations first, then the guard
+            alternatives.append(node[END])
+            return alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
         if not alternatives:
             return ""
         body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
@@ -93,13 +99,28 @@ def _trie_regex(sequences: Iterable[Sequence[str]]) -> str:
 
 def first_literal(term: str) -> str:
     """The letters every match of `term` starts with: its first word, up to a '*'."""
+    return _first_words(term)[0]
+
+
+def _first_words(term: str) -> tuple[str, str | None]:
+    """`first_literal(term)`, and the regex of what follows it in every match of the
+    term: the plural ending, then the end of the term, or a separator and the letters
+    the second word starts with (None when the literal stops at a '*')."""
     atoms = term_atoms(term)
-    literal = []
-    for atom in atoms:
-        if atom in (_PLURAL, _WILDCARD, _SEPARATOR):
-            break
-        literal.append(atom[-1])       # an escaped character
-    return "".join(literal)
+
+    def letters(k: int) -> int:
+        while k < len(atoms) and atoms[k] not in (_PLURAL, _WILDCARD, _SEPARATOR):
+            k += 1
+        return k
+
+    end = letters(0)
+    literal = "".join(atom[-1] for atom in atoms[:end])     # escaped characters
+    if end < len(atoms) and atoms[end] == _WILDCARD:
+        return literal, None
+    k = end + 1 if end < len(atoms) and atoms[end] == _PLURAL else end
+    if k == len(atoms):
+        return literal, "".join(atoms[end:k]) + r"(?![a-z0-9])"
+    return literal, "".join(atoms[end:letters(k + 1)])       # atoms[k] is the separator
 
 
 @dataclass(frozen=True)
@@ -110,7 +131,10 @@ class Starts:
     How: every match of a term starts, at a word start, with the first word of the term
     (its literal); one regex finds the longest literal at each word start, and each
     literal says which sets have a literal that is a prefix of it (`sets_of`).  A set's
-    regex is then tried at those positions only, in the same pass."""
+    regex is then tried at those positions only, in the same pass.  A literal that is
+    the whole first word of each of its terms is found only where what follows it in
+    one of them follows ("de" of "de 9h", "de 14h": not in "depuis", nor "de la"), as
+    no set could match elsewhere (`_guards`)."""
     regex: re.Pattern
     sets_of: dict[str, tuple[int, ...]]
     set_regexes: tuple[re.Pattern, ...]      # each set's regex, in the order of `sets_of`'s indices
@@ -123,7 +147,7 @@ class Starts:
         for literal in literals:
             sets_of[literal] = tuple(i for i, own in enumerate(literal_sets)
                                      if any(literal.startswith(x) for x in own))
-        pattern = _trie_regex([re.escape(c) for c in literal] for literal in literals)
+        pattern = _trie_regex([[re.escape(c) for c in literal] for literal in literals], _guards(sets, literals))
         return cls(re.compile(r"(?<![a-z0-9])" + pattern), sets_of, tuple(terms.regex for terms in sets))
 
     def matches(self, text: str, zone_ends: list[int]) -> list[list[tuple[int, str]]]:
@@ -145,6 +169,23 @@ class Starts:
                         found[i].append((zone, m.group()))
                         ends[i] = m.end()
         return found
+
+
+def _guards(sets: "list[TermSet]", literals: list[str]) -> list[str]:
+    """Per literal, the look-ahead `Starts` finds it with: what follows it in one of
+    its terms (`_first_words`), or "" (none) when it stops at a '*' in one of them.
+    (A literal not found where a longer one would be lets no start inside the longer
+    one go unseen, as no word starts inside a literal: every character of every literal
+    but its last is a letter or digit.  Were it not so, none is guarded.)"""
+    follows: dict[str, set[str] | None] = {}
+    for terms in sets:
+        for term in terms.terms:
+            literal, after = _first_words(term)
+            known = follows.setdefault(literal, set())
+            follows[literal] = None if known is None or after is None else known | {after}
+    if not all(re.fullmatch(r"[a-z0-9]*.", literal) for literal in literals):
+        return [""] * len(literals)
+    return ["" if follows[x] is None else "(?=" + "|".join(sorted(follows[x])) + ")" for x in literals]
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,36 @@ def test_terms_found_from_the_shared_starts_are_those_of_a_whole_scan():
     assert any(Zones.of(*texts[0]).hits(terms, V) for terms in selective)
 
 
+def test_starts_guarded_by_what_follows_miss_no_match():
+    """`Starts` looks for a whole-word literal only where what follows it in one of its
+    terms follows: random texts made of the vocabulary's own words, plurals and
+    separators must give each set the hits a whole scan gives."""
+    import random
+    import re
+    from triage.vocabulary import Zones
+    sets = [terms for terms in (V.sector, V.workforce, V.sector_workforce, V.negative,
+                                *(t for pair in V.themes.values() for t in pair)) if terms.slot is not None]
+    all_terms = sorted(term for terms in sets for term in terms.terms)
+    words = sorted({w for term in all_terms for w in re.split(r"[\s'\-*]+", term) if w})
+    words += ["de", "des", "la", "le", "depuis", "d", "s", "ici", "9", "h", "14h", "2030", "x", "es", "%"]
+    rng = random.Random(3)
+
+    def piece() -> str:
+        """A word, or a term written out ('*' as a few letters or none), or a term cut short."""
+        if rng.random() < 0.5:
+            return rng.choice(words)
+        term = re.sub(r"\*", lambda _: rng.choice(["", "s", "ees", "ation"]), rng.choice(all_terms))
+        term = re.sub(r"[\s'\-]+", lambda _: rng.choice([" ", "'", "-", "  ", " - "]), term)
+        return term[:rng.randint(1, len(term))] if rng.random() < 0.2 else term
+
+    for _ in range(400):
+        text = "".join(piece() + rng.choice([" ", " ", "'", "-", "s ", "x ", "es ", ". ", "", "  "])
+                       for _ in range(rng.randint(1, 40)))
+        shared, alone = Zones.of(text[:30], text), Zones.of(text[:30], text)
+        for terms in sets:
+            assert shared.hits(terms, V) == alone.hits(terms), (text, terms.terms[:3])
+
+
 def test_only_a_set_with_a_term_of_no_fixed_start_is_scanned_whole():
     assert TermSet.build(["de 9 h", "d'ici 20*", "%", "forum*"]).selective() is True
     assert TermSet.build(["*", "forum*"]).selective() is False
