@@ -239,21 +239,23 @@ class Zones:
         `terms` belongs to, only where its `Starts` says a term may start."""
         found = self._found.get(id(terms))
         if found is None:
-            whole = f"{self.title}\x00{self.lead}{self.body}"
-            # TITLE before the first, LEAD before the second, BODY after
-            zone_ends = [len(self.title), len(self.title) + 1 + len(self.lead)]
             if vocabulary is not None and terms.slot is not None:
-                found = self._slot_hits(vocabulary, whole, zone_ends)[terms.slot]
+                found = self._slot_hits(vocabulary)[terms.slot]
             else:
+                whole, zone_ends = self._whole()
                 found = [(bisect_right(zone_ends, m.start()), m.group()) for m in terms.regex.finditer(whole)]
             self._found[id(terms)] = found
         return found
 
-    def _slot_hits(self, vocabulary: "Vocabulary", whole: str, zone_ends: list[int]) -> list[list[tuple[int, str]]]:
+    def _whole(self) -> tuple[str, list[int]]:
+        """The zones as one text, and where TITLE and LEAD end in it (BODY after)."""
+        return f"{self.title}\x00{self.lead}{self.body}", [len(self.title), len(self.title) + 1 + len(self.lead)]
+
+    def _slot_hits(self, vocabulary: "Vocabulary") -> list[list[tuple[int, str]]]:
         """The hits of every set `vocabulary.starts` serves, found in one pass."""
         hits = self._found.get(id(vocabulary))
         if hits is None:
-            hits = self._found[id(vocabulary)] = vocabulary.starts.matches(whole, zone_ends)
+            hits = self._found[id(vocabulary)] = vocabulary.starts.matches(*self._whole())
         return hits
 
 
@@ -263,7 +265,10 @@ def zone_score(terms: TermSet, zones: Zones, weight: float = 1.0,
     """Weighted, repeat-damped score of `terms` over the zones (or `only` some of them),
     and the matches by term (`vocabulary`: the one `terms` belongs to, see `Zones.hits`)."""
     found: dict[str, list[float]] = {}
-    for zone, hit in zones.hits(terms, vocabulary):
+    hits = zones.hits(terms, vocabulary)
+    if not hits:            # most sets, in most articles
+        return 0.0, found
+    for zone, hit in hits:
         if zone in only:
             found.setdefault(hit, []).append(ZONE_WEIGHTS[zone] * weight)
     return damped(found), found
