@@ -68,42 +68,34 @@ def words(text: str) -> list[str]:
 
 class Folded(NamedTuple):
     """A text and its fold, so that the stages reading one article fold it once: the
-    fold of a part of the text (a line, a sentence) is cut from the whole fold when
-    folding kept every offset (`part`), instead of being folded again."""
+    folds of its lines are cut from the whole fold when folding went character by
+    character (`lines`), instead of being folded again."""
     text: str
-    folded: str | None      # fold(text), None when not computed
-    aligned: bool           # every character folded to exactly one: fold(text[a:b]) == folded[a:b]
+    folded: str             # fold(text)
+    by_character: bool      # each character was folded on its own: fold(a + b) == fold(a) + fold(b)
 
     @classmethod
     def of(cls, text: str) -> "Folded":
-        folded = fold(text)
-        return cls(text, folded, len(folded) == len(text) and (text.isascii() or not _misaligning().search(text)))
+        return cls(text, fold(text), text.isascii() or not _not_by_character().search(text))
 
-    @classmethod
-    def unfolded(cls, text: str) -> "Folded":
-        """`text` with no whole fold: each part asked for is folded on its own."""
-        return cls(text, None, False)
-
-    def part(self, start: int, end: int) -> str:
-        """fold(text[start:end])."""
-        if self.aligned:
-            return self.folded[start:end]
-        return fold(self.text[start:end])
+    def lines(self) -> list[str]:
+        """fold(line) for each line of `text.split("\n")` (a line break folds to itself
+        and no other character folds to one)."""
+        if self.by_character:
+            return self.folded.split("\n")
+        return [fold(line) for line in self.text.split("\n")]
 
 
 @lru_cache(maxsize=1)
-def _misaligning() -> re.Pattern:
+def _not_by_character() -> re.Pattern:
     """Characters that may keep `fold` from folding a text character by character:
-    those that fold to nothing (combining accents) or whose fold depends on their
-    neighbours (capital sigma, and what decomposes into one: lower-casing gives "ς" at
-    the end of a word), and those of scripts not checked here.
+    those whose fold depends on their neighbours (capital sigma, and what decomposes
+    into one: lower-casing gives "ς" at the end of a word), and those of scripts not
+    checked here.
 
     Why this is enough: apostrophes and dashes are replaced one by one, NFKD decomposes
     each character on its own (it only reorders combining marks, which `fold` drops),
-    and `str.lower` lowers each character on its own but the capital sigma.  So in a
-    text without these characters, each character folds to one or more on its own, and
-    a fold as long as the text is one character per character: its offsets are the text's."""
+    and `str.lower` lowers each character on its own but the capital sigma."""
     checked = chain(range(0x530), range(0x1E00, 0x1F00), range(0x2000, 0x2190), range(0xFB00, 0xFB07))
-    known = [chr(c) for c in checked
-             if len(fold(chr(c))) >= 1 and "\u03a3" not in unicodedata.normalize("NFKD", chr(c))]
+    known = [chr(c) for c in checked if "\u03a3" not in unicodedata.normalize("NFKD", chr(c))]
     return re.compile("[^" + "".join(map(re.escape, known)) + "]")

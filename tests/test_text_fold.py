@@ -1,4 +1,4 @@
-"""`domain.text.Folded`: a text folded once, the folds of its parts cut from it."""
+"""`domain.text.Folded`: a text folded once, the folds of its lines cut from it."""
 import random
 from itertools import chain
 
@@ -11,24 +11,24 @@ CHARS = [chr(c) for c in chain(range(0x530), range(0x1E00, 0x1F00), range(0x2000
 CHARS += ["😀", "日", "\u0301", "Σ", "Ϲ", "œ", "ß", "İ", "\x00", "\n"]
 
 
-@pytest.mark.parametrize("text, aligned", [
+@pytest.mark.parametrize("text, by_character", [
     ("Été – l’été", True), ("", True), ("plain ascii `text`", True),
-    ("Œuvre", False),               # one character folds to two
-    ("e\u0301te\u0301", False),     # combining accents fold to nothing
+    ("Œuvre\nCœur", True),              # "œ" folds to two characters, on its own
+    ("e\u0301te\u0301", True),          # combining accents fold to nothing, on their own
     ("AΣ b", False), ("AϹ b", False),   # final sigma: folded by its neighbours
-    ("forum 😀", False),            # a script not checked
+    ("forum 😀", False),                # a script not checked
 ])
-def test_aligned_only_when_every_character_folds_to_one(text, aligned):
+def test_by_character_only_without_characters_folded_by_their_neighbours(text, by_character):
     folded = Folded.of(text)
-    assert folded.folded == fold(text) and folded.aligned is aligned
+    assert folded.folded == fold(text) and folded.by_character is by_character
 
 
-def test_a_part_is_folded_as_it_would_be_alone():
+def test_a_line_is_folded_as_it_would_be_alone():
     rng = random.Random(5)
-    for _ in range(3000):
-        text = "".join(rng.choice(CHARS) if rng.random() < 0.4 else rng.choice("aé AÉ.\n-’") for _ in range(30))
-        for whole in (Folded.of(text), Folded.unfolded(text)):
-            for _ in range(4):
-                a = rng.randint(0, len(text))
-                b = rng.randint(a, len(text))
-                assert whole.part(a, b) == fold(text[a:b]), (text, a, b)
+    for _ in range(5000):
+        text = "".join(rng.choice(CHARS) if rng.random() < 0.4 else rng.choice("aé AÉ.\n-’Σ") for _ in range(30))
+        whole = Folded.of(text)
+        assert whole.lines() == [fold(line) for line in text.split("\n")], text
+        if whole.by_character:
+            cut = rng.randint(0, len(text))
+            assert fold(text[:cut]) + fold(text[cut:]) == whole.folded, (text, cut)

@@ -359,22 +359,24 @@ def _split_sentences(line: str) -> list[str]:
 
 
 def _sentences(title: str, text: str, folds: "tuple[Folded, Folded] | None" = None) -> list[_Sentence]:
-    """The sentences of the title and of each line of the text; `folds`: the title's
-    and the text's folds (`Folded`, of the whole title and text of which `title` and
-    `text` are the beginnings), to cut each line's fold from."""
-    title_fold, text_fold = folds or (Folded.unfolded(title or ""), Folded.unfolded(text or ""))
+    """The sentences of the title and of each line of the text; `folds`: the folds of
+    the title and the text (`Folded`), to cut the lines' folds from (unless `title` or
+    `text` is only the beginning of theirs)."""
     out: list[_Sentence] = []
     pos = 0
-    lines = [(title or "", True, title_fold, 0)]
-    offset = 0
-    for ln in (text or "").split("\n"):
-        lines.append((ln, False, text_fold, offset))
-        offset += len(ln) + 1
+    lines = [(title or "", True)] + [(ln, False) for ln in (text or "").split("\n")]
+    folded_lines: list[str | None] = [None] * len(lines)
+    if folds is not None and folds[0].text == (title or ""):
+        folded_lines[0] = folds[0].folded
+    if folds is not None and folds[1].text == (text or ""):
+        folded_lines[1:] = folds[1].lines()
     after_header = False
-    for li, (line, in_title, source, offset) in enumerate(lines):
+    for li, (line, in_title) in enumerate(lines):
         if not line.strip():
             continue
-        fline = source.part(offset, offset + len(line))
+        fline = folded_lines[li]
+        if fline is None:
+            fline = fold(line)
         header = _RELATED_RE.match(fline)
         related = bool(header) or after_header
         after_header = bool(header) and len(fline) - header.end() < 3

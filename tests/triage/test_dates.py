@@ -440,6 +440,7 @@ def test_given_folds_give_the_same_dates_as_folding_line_by_line():
     articles = [("Forum de l'emploi le 3 mars", "Le forum se tiendra le mardi 3 mars 2026.\nÀ Caen, de 9 h à 12 h."),
                 ("Œuvre : journée portes ouvertes", "Cœur de métier : le 12 février prochain.\n\nÉté 2025."),
                 ("Signature", "La conve\u0301ntion est signe\u0301e le 4 avril. ΑΣ Ϲ\nDemain, 😀 le 5 mai."),
+                ("Cœur de métier", "Œuvre : forum le 3 mai.\nLe 4 mai, à Saint-Lô. " * 900),
                 ("", ""), ("Titre seul le 2 juin", "")]
     for title, text in articles:
         folds = Folded.of(title), Folded.of(text)
