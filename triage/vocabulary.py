@@ -36,6 +36,7 @@ _PLURAL = r"(?:s|x|es)?"
 _WILDCARD = r"[a-z0-9]*"
 
 
+@lru_cache(maxsize=8192)   # a vocabulary's terms are read several times as it is compiled
 def term_atoms(term: str) -> tuple[str, ...]:
     """The regex pieces of one vocabulary term (folded text), one per character, plural
     ending, '*' wildcard or separator (joined, they are the term's regex)."""
@@ -102,10 +103,13 @@ def first_literal(term: str) -> str:
     return _first_words(term)[0]
 
 
-def _first_words(term: str) -> tuple[str, str | None]:
-    """`first_literal(term)`, and the regex of what follows it in every match of the
-    term: the plural ending, then the end of the term, or a separator and the letters
-    the second word starts with (None when the literal stops at a '*')."""
+_TERM_END = r"(?![a-z0-9])"
+
+
+def _first_words(term: str) -> tuple[str, tuple[str, ...] | None]:
+    """`first_literal(term)`, and the regex atoms of what follows it in every match of
+    the term: the plural ending, then the end of the term, or a separator and the
+    letters the second word starts with (None when the literal stops at a '*')."""
     atoms = term_atoms(term)
 
     def letters(k: int) -> int:
@@ -119,8 +123,8 @@ def _first_words(term: str) -> tuple[str, str | None]:
         return literal, None
     k = end + 1 if end < len(atoms) and atoms[end] == _PLURAL else end
     if k == len(atoms):
-        return literal, "".join(atoms[end:k]) + r"(?![a-z0-9])"
-    return literal, "".join(atoms[end:letters(k + 1)])       # atoms[k] is the separator
+        return literal, (*atoms[end:k], _TERM_END)
+    return literal, atoms[end:letters(k + 1)]       # atoms[k] is the separator
 
 
 @dataclass(frozen=True)
@@ -132,9 +136,9 @@ class Starts:
     (its literal); one regex finds the longest literal at each word start, and each
     literal says which sets have a literal that is a prefix of it (`sets_of`).  A set's
     regex is then tried at those positions only, in the same pass.  A literal that is
-    the whole first word of each of its terms is found only where what follows it in
-    one of them follows ("de" of "de 9h", "de 14h": not in "depuis", nor "de la"), as
-    no set could match elsewhere (`_guards`)."""
+    the whole first word of each of its terms, none a single word, is found only where
+    what follows it in one of them follows ("de" of "de 9h", "de 14h": not in "depuis",
+    nor "de la"), as no set could match elsewhere (`_guards`)."""
     regex: re.Pattern
     sets_of: dict[str, tuple[int, ...]]
     set_regexes: tuple[re.Pattern, ...]      # each set's regex, in the order of `sets_of`'s indices
@@ -173,19 +177,23 @@ class Starts:
 
 def _guards(sets: "list[TermSet]", literals: list[str]) -> list[str]:
     """Per literal, the look-ahead `Starts` finds it with: what follows it in one of
-    its terms (`_first_words`), or "" (none) when it stops at a '*' in one of them.
+    its terms (`_first_words`), or "" (none) when it stops at a '*' or is a whole term
+    in one of them (a check that a word ends there saves few tries, and compiling it
+    for hundreds of literals costs a label worker's start more than it saves).
     (A literal not found where a longer one would be lets no start inside the longer
     one go unseen, as no word starts inside a literal: every character of every literal
     but its last is a letter or digit.  Were it not so, none is guarded.)"""
-    follows: dict[str, set[str] | None] = {}
+    follows: dict[str, set[tuple[str, ...]] | None] = {}
     for terms in sets:
         for term in terms.terms:
             literal, after = _first_words(term)
             known = follows.setdefault(literal, set())
-            follows[literal] = None if known is None or after is None else known | {after}
+            alone = after is None or after[-1] == _TERM_END     # a '*', or a word that is a term
+            follows[literal] = None if known is None or alone else known | {after}
     if not all(re.fullmatch(r"[a-z0-9]*.", literal) for literal in literals):
         return [""] * len(literals)
-    return ["" if follows[x] is None else "(?=" + "|".join(sorted(follows[x])) + ")" for x in literals]
+    # each literal's continuations as a trie: their common plural and separator once
+    return ["" if follows[x] is None else "(?=" + _trie_regex(sorted(follows[x])) + ")" for x in literals]
 
 
 @dataclass(frozen=True)
