@@ -139,7 +139,7 @@ class Starts:
     the whole first word of each of its terms, none a single word, is found only where
     what follows it in one of them follows ("de" of "de 9h", "de 14h": not in "depuis",
     nor "de la"), as no set could match elsewhere (`_guards`)."""
-    regex: re.Pattern
+    regex: re.Pattern       # a literal (group 1) after the character before it, in " " + text
     sets_of: dict[str, tuple[int, ...]]
     set_regexes: tuple[re.Pattern, ...]      # each set's regex, in the order of `sets_of`'s indices
 
@@ -152,7 +152,10 @@ class Starts:
             sets_of[literal] = tuple(i for i, own in enumerate(literal_sets)
                                      if any(literal.startswith(x) for x in own))
         pattern = _trie_regex([[re.escape(c) for c in literal] for literal in literals], _guards(sets, literals))
-        return cls(re.compile(r"(?<![a-z0-9])" + pattern), sets_of, tuple(terms.regex for terms in sets))
+        # opened on the character before the word, not on a look-behind: `re` then looks
+        # for a literal only after a character that is no letter or digit, instead of at
+        # every position (a fifth fewer instructions for the scan)
+        return cls(re.compile(r"[^a-z0-9](?=(" + pattern + "))"), sets_of, tuple(terms.regex for terms in sets))
 
     def matches(self, text: str, zone_ends: list[int]) -> list[list[tuple[int, str]]]:
         """For each term set, (zone, matched text) of the matches of its regex in `text`,
@@ -161,10 +164,15 @@ class Starts:
         found: list[list[tuple[int, str]]] = [[] for _ in self.set_regexes]
         ends = [0] * len(self.set_regexes)
         sets_of, regexes = self.sets_of, self.set_regexes
-        for start in self.regex.finditer(text):
-            position = start.start()
+        after = 0       # literals do not overlap: one is looked for only past the previous one
+        for start in self.regex.finditer(" " + text):
+            position = start.start()    # the literal's, in `text` (one character to the left)
+            literal = start.group(1)
+            if position < after:
+                continue
+            after = position + len(literal)
             zone = -1
-            for i in sets_of[start.group()]:
+            for i in sets_of[literal]:
                 if position >= ends[i]:
                     m = regexes[i].match(text, position)
                     if m is not None:
