@@ -32,3 +32,13 @@ def test_a_line_is_folded_as_it_would_be_alone():
         if whole.by_character:
             cut = rng.randint(0, len(text))
             assert fold(text[:cut]) + fold(text[cut:]) == whole.folded, (text, cut)
+
+
+@pytest.mark.parametrize("text, beyond", [
+    ("", False), ("Été", False), ("\uffff", False), ("\ud800 lone \udfff surrogates", False),
+    ("\ud83d\ude00", False),            # two surrogate code points, not one character
+    ("forum 😀", True), ("𝔉", True), ("\U0010ffff", True),
+])
+def test_characters_beyond_the_basic_plane_are_seen(text, beyond):
+    from domain.text import _beyond_bmp
+    assert _beyond_bmp(text) is beyond
