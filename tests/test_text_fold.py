@@ -42,3 +42,11 @@ def test_a_line_is_folded_as_it_would_be_alone():
 def test_characters_beyond_the_basic_plane_are_seen(text, beyond):
     from domain.text import _beyond_bmp
     assert _beyond_bmp(text) is beyond
+
+
+def test_marks_are_unified_whatever_their_order():
+    from domain.text import _APOSTROPHES, _unify_marks
+    marks = "".join(map(chr, _APOSTROPHES))
+    for text in (marks, marks[::-1] + " l'été ", "", "plain"):
+        assert _unify_marks(text) == "".join(_APOSTROPHES.get(ord(c), c) for c in text)
+    assert fold("L’été – Œuvre\u00a0`cœur´") == "l'ete - oeuvre 'coeur'"
