@@ -111,5 +111,5 @@ def _not_by_character() -> re.Pattern:
     each character on its own (it only reorders combining marks, which `fold` drops),
     and `str.lower` lowers each character on its own but the capital sigma."""
     checked = chain(range(0x530), range(0x1E00, 0x1F00), range(0x2000, 0x2190), range(0xFB00, 0xFB07))
-    known = [chr(c) for c in checked if "\u03a3" not in unicodedata.normalize("NFKD", chr(c))]
-    return re.compile("[^" + "".join(map(re.escape, known)) + "]")
+    known = [c for c in checked if "\u03a3" not in unicodedata.normalize("NFKD", chr(c))]
+    return re.compile("[^" + char_class(known)[1:])     # as ranges: compiled in a third of the time
