@@ -83,6 +83,22 @@ def test_department_name():
     assert regions("Le conseil départemental du Calvados recrute des assistants familiaux") == ["FR-NOR"]
 
 
+@pytest.mark.parametrize("title, code", [
+    ("Forum de l'emploi dans le Nord", "FR-HDF"),
+    ("Un job dating à Tourcoing, Nord, pour les aides-soignants", "FR-HDF"),
+])
+def test_compass_department_on_its_own(title, code):
+    assert code in regions(title)
+
+
+@pytest.mark.parametrize("title, code", [
+    ("Le GHT Yvelines Nord recrute des infirmiers", "FR-IDF"),
+    ("L'hôpital Nord Franche-Comté peine à recruter des infirmiers", "FR-BFC"),
+])
+def test_compass_department_inside_another_name_is_no_department(title, code):
+    assert regions(title) == [code]
+
+
 def test_name_shared_by_department_and_town():
     assert regions("Le département de la Vienne recrute des assistants familiaux") == ["FR-NAQ"]
     assert regions("À Vienne, l'hôpital recrute",

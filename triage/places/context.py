@@ -42,6 +42,22 @@ def inside_name(tokens: list[Token], i: int) -> bool:
     return prev.cap and not prev.upper and not prev.loud
 
 
+def compass_in_name(tokens: list[Token], first: int, last: int) -> bool:
+    """A department named by a point of the compass is part of another name, written
+    right after a name or a local institution or right before a name: "GHT Yvelines
+    Nord", "l'hôpital Nord Franche-Comté" (not "le Nord", "Tourcoing, Nord", "Nord : ...")."""
+    if last - first != 1 or tokens[first].norm not in names.COMPASS_NAMES:
+        return False
+    if first and tokens[first].joined:
+        prev = tokens[first - 1]
+        if prev.norm in names.LINK_WORDS:
+            return False
+        if prev.norm in names.INSTITUTION_WORDS or (prev.cap and not prev.initial):
+            return True
+    nxt = tokens[last] if last < len(tokens) else None
+    return nxt is not None and nxt.joined and nxt.cap and not nxt.initial and nxt.norm not in names.LINK_WORDS
+
+
 _EXAMPLE_BEFORE = (("par", "exemple"), ("comme",), ("notamment",), ("tel", "que"), ("telle", "que"),
                    ("ainsi",), ("entre", "autres"))
 _EXAMPLE_AFTER = (("par", "exemple"), ("entre", "autres"), ("notamment",))

@@ -194,6 +194,8 @@ class Scorer:
         if not areas:
             return None
         area = areas[0]
+        if area.kind == DEPT and context.compass_in_name(tokens, match.first, match.last):
+            return None  # "GHT Yvelines Nord": a name, not the department
         communes = [e for e in match.entries
                     if e.kind == COMMUNE and e.population >= MIN_POPULATION_ALONE]
         if area.kind != DEPT or not communes:
