@@ -213,6 +213,19 @@ def test_domain_name_hints_a_region():
     assert regions(title, text, url="https://info.example.fr/paris-pour-l-emploi-2024") == ["FR"]
 
 
+def test_a_town_starting_a_part_of_the_domain_name_hints_its_region():
+    title, text = "Un forum pour découvrir les métiers du soin", "Rendez-vous samedi."
+    assert regions(title, text, url="https://www.niortagglo.fr/actu/x") == ["FR-NAQ"]
+    assert regions(title, text, url="https://www.info-beaune.com/x") == ["FR-BFC"]
+    assert regions(title, text, url="https://charles-martel.example.fr/x") == ["FR"]  # not Arles
+
+
+def test_a_postal_code_in_the_domain_name_hints_its_region():
+    title, text = "Malaise à l'hôpital", "Les soignants manquent."
+    assert regions(title, text, url="https://www.le97150.fr/vie-locale/x") == ["FR-971"]
+    assert regions(title, text, url="http://127.0.0.1:8080/x") == ["FR"]  # an address is no code
+
+
 def test_output_is_valid_and_tolerates_empty_input():
     assert regions("", "") == ["FR"]
     assert regions("x", "y", url="http://[bad") == ["FR"]

@@ -39,6 +39,7 @@ _CODE = re.compile(r"(\w[\w'’.-]*)\s*\((\d{2,3}|2[AB])\)")
 _CODE_HINT = re.compile(r"\((?:\d{2,3}|2[AB])\)")  # what every `_CODE` match contains
 _POSTCODE = re.compile(r"\b(\d{5})\s+(?=[A-ZÀ-Ý])")
 _POSTCODE_HINT = re.compile(r"\d\d\d\d\d")  # what every `_POSTCODE` match contains (\d{5} scans slower)
+_HOST_POSTCODE = re.compile(r"(?<!\d)(\d{5})(?!\d)")
 _DEPT_ARTICLES = frozenset({"la", "le", "les", "l", "du", "des", "au", "aux", "en"})
 _TOWN_PREPOSITIONS = frozenset({"a", "de", "d"})
 _UNDECIDED = Entry("undecided", "", "")
@@ -78,6 +79,15 @@ def _commune_matches(matches: list[Match]) -> list[tuple[Match, list[Entry]]]:
         if candidates and not any(e.kind == BLOCKER for e in match.entries):
             found.append((match, candidates))
     return found
+
+
+def _postcode_department(code: str) -> str:
+    """The department of a five-digit postal code: "97150" -> "971", "20000" -> "2A"."""
+    if code.startswith("97"):
+        return code[:3]
+    if code.startswith("20"):
+        return "2A" if code < "20200" else "2B"
+    return code[:2]
 
 
 def _zone(zone: int, offset: int) -> int:
@@ -134,13 +144,7 @@ class Scorer:
             if m.end(1) in field.token_end:
                 self.code_after[(fno, field.token_end[m.end(1)])] = code
         for m in _POSTCODE.finditer(field.text) if _POSTCODE_HINT.search(field.text) else ():
-            code = m.group(1)
-            if code.startswith("97"):
-                dept = code[:3]
-            elif code.startswith("20"):
-                dept = "2A" if code < "20200" else "2B"
-            else:
-                dept = code[:2]
+            dept = _postcode_department(m.group(1))
             if dept in depts and m.end() in field.token_at:
                 self.code_before[(fno, field.token_at[m.end()])] = dept
 
@@ -273,6 +277,24 @@ class Scorer:
         return 1 if commune.region == self.default else 0
 
     # -- url ------------------------------------------------------------------------
+    def _host_town(self, labels: list[str]) -> str | None:
+        """The region of a town that starts a part of a domain name ("niortagglo")."""
+        for label in labels:
+            for piece in label.split("-"):
+                region = self.g.host_town_region(piece)
+                if region:
+                    return region
+        return None
+
+    def _host_postcode(self, labels: list[str]) -> str | None:
+        """The region of a postal code in a domain name ("le97150" is Saint-Martin's)."""
+        for label in labels:
+            m = _HOST_POSTCODE.search(label) if _POSTCODE_HINT.search(label) else None
+            known = self.g.places.departements.get(_postcode_department(m.group(1))) if m else None
+            if known:
+                return known.region
+        return None
+
     def url(self, url: str, source: str) -> None:
         """A region in the domain name ("normandie.ars.sante.fr"), an overseas TLD (".re"),
         or a path segment that is a place name ("/normandie/calvados/caen/...")."""
@@ -287,7 +309,8 @@ class Scorer:
         elif labels:
             compact = "".join(labels[:-1])
             compact = compact[3:] if compact.startswith("www") else compact
-            region = self.g.host_region(compact)
+            region = (self.g.host_region(compact) or self._host_town(labels[:-1])
+                      or self._host_postcode(labels[:-1]))
             if region:
                 self.add(region, "host", HOST_WEIGHT)
         for segment in (parts.path if parts else "").split("/"):

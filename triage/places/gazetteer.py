@@ -24,6 +24,8 @@ from .data import PlaceData, load_places, paused_gc
 
 TITLE, LEAD, BODY = 0, 1, 2
 LEAD_CHARS = 400  # the first characters of the text count as its lead
+MIN_HOST_CITY = 100_000   # cities this big are read anywhere in a domain name ("infosnantes")
+MIN_HOST_TOWN = 20_000    # towns this big only where a part of the name starts ("niortagglo", "info-beaune")
 
 # Kinds of entries.
 REGION, ACRONYM, FORMER, GROUP, DEPT, COMMUNE, DEMONYM, NATIONWIDE, BLOCKER = (
@@ -316,7 +318,7 @@ class Gazetteer:
         candidates += [(f, code, False) for code, formers in names.FORMER_REGIONS.items() for f in formers]
         candidates += [(d.name, d.region, d.common_word) for d in self.places.departements.values()]
         candidates += [(c.name, c.region, c.common_word) for c in self.places.communes
-                       if c.population >= 100_000]
+                       if c.population >= MIN_HOST_CITY]
         for name, region, common in candidates:
             compact = "".join(_key(name))
             if not common and len(compact) >= 5:
@@ -332,6 +334,31 @@ class Gazetteer:
         @lru_cache(maxsize=4096)
         def region(compact: str) -> str | None:
             return next((r for name, r in host_names if name in compact), None)
+        return region
+
+    @cached_property
+    def host_town_names(self) -> list[tuple[str, str]]:
+        """(name, region) for the towns of `MIN_HOST_TOWN` inhabitants or more that
+        `host_names` leaves out, longest first; common words left out."""
+        big = dict(self.host_names)
+        found: dict[str, str] = {}
+        for c in self.places.communes:
+            compact = "".join(_key(c.name))
+            if (MIN_HOST_TOWN <= c.population < MIN_HOST_CITY and not c.common_word
+                    and len(compact) >= 5 and compact not in big):
+                found.setdefault(compact, c.region)
+        return sorted(found.items(), key=lambda kv: -len(kv[0]))
+
+    @cached_property
+    def host_town_region(self) -> Callable[[str], str | None]:
+        """A part of a domain name between dots or hyphens -> the region of the first
+        of `host_town_names` it starts with ("niortagglo", not "charles" for Arles), or
+        None; memoised."""
+        town_names = self.host_town_names
+
+        @lru_cache(maxsize=4096)
+        def region(piece: str) -> str | None:
+            return next((r for name, r in town_names if piece.startswith(name)), None)
         return region
 
     @cached_property
