@@ -183,7 +183,7 @@ _TIME_RE = _AtWordStart(
 # Tense markers run on the lower-cased original sentence (accents kept: "a" vs "à").
 _PAST_RE = _AtWordStart(
     r"(?:a|ont|avait|avaient|s'est|se sont|s'était|s'étaient|fut|furent)\s+"
-    r"(?:(?:déjà|bien|ainsi|notamment|également|aussi|été|pu|su|eu)\s+)?"
+    r"(?:(?:déjà|bien|ainsi|notamment|également|aussi|été|pu|su|eu|\w{3,}ment)\s+){0,2}"
     r"(?!(?:lieu|besoin|du|un|plus|aussi|ainsi|tous|toutes?|deux|trois|peu|moins|envie|peur|droit|cours|"
     r"fort|mi|vécu)\b)\w*(?:é|ée|és|ées|i|ie|is|ies|u|ue|us|ues|it|its|ert|erte|eint|ris|rise|eu)\b"
     r"|(?!(?:fait|trait|attrait|portrait|souhait|lait|parfait|extrait|retrait|forfait|"

@@ -145,6 +145,13 @@ def test_future_tense_picks_next_year():
     assert ev("Salon", text, "2024-11-20") == "2025-03-05"
 
 
+def test_past_tense_with_adverbs_outweighs_a_later_deadline():
+    # "a officiellement lancé" is past; "juin prochain" is a deadline, not the event
+    text = ("L'ouverture, ce 4 mars, de la Maison des métiers du soin à Blois a officiellement "
+            "lancé une expérimentation prévue jusqu'en juin prochain.")
+    assert ev("Maison des métiers", text, "2025-03-10") == "2025-03-04"
+
+
 def test_weekday_reported_yesterday():
     text = "Hier, une cinquantaine de candidats ont participé au job dating organisé à la mairie."
     assert ev("Job dating", text, "2024-03-14") == "2024-03-13"
