@@ -533,10 +533,17 @@ def _references(published: str | None, url: str, mentions: list[_Mention],
     anchor = _parse_iso(published)
     url_date, year_month = _url_refs(url)
     anchor = anchor or url_date
+    dated = {m.sent for m in mentions}
+
+    def undated_dateline(m: _Mention) -> bool:
+        """A dateline whose event line states no date: it dates the event, not the page."""
+        return _dateline(m, sentences) and m.sent + 1 not in dated
+
     full = [(m.pos, _mkdate(m.year, m.month, m.day)) for m in mentions if m.kind == "full"]
     if anchor is None:
         stamps = [d for (p, d), m in zip(full, [m for m in mentions if m.kind == "full"])
-                  if m.status in ("stamp", "standalone") and d]
+                  if (m.status == "stamp" or (m.status == "standalone" and not undated_dateline(m)))
+                  and d]
         anchor = stamps[0] if stamps else None
     text_dates = [(p, d) for (p, d), m in zip(full, [m for m in mentions if m.kind == "full"])
                   if d and m.status in ("ok", "follow", "deadline")]
@@ -719,10 +726,17 @@ def _resolved(m: _Mention, sentences: list[_Sentence], refs: _Refs, today: Date)
     near_years = [y for j in (m.sent, m.sent - 1)
                   if 0 <= j < len(sentences) and sentences[j].line == s.line
                   for y in _stated_years(sentences[j], today)]
-    if m.status == "standalone" and m.sent + 1 < len(sentences) and not sentences[m.sent + 1].in_title \
-            and (_HOURS_RE.search(sentences[m.sent + 1].folded) or sentences[m.sent + 1].event):
-        m = m._replace(status="ok")  # a dateline on its own line, the event (or its hours) on the next
+    if _dateline(m, sentences):
+        m = m._replace(status="ok")
     return m, _resolve(m, refs, s.tense, near_years, today)
+
+
+def _dateline(m: _Mention, sentences: list[_Sentence]) -> bool:
+    """A date alone on its line with the event (or its hours) on the next line: the
+    event's date, not the page's."""
+    after = m.sent + 1
+    return (m.status == "standalone" and after < len(sentences) and not sentences[after].in_title
+            and bool(_HOURS_RE.search(sentences[after].folded) or sentences[after].event))
 
 
 def event_date(title: str, text: str, published: str | None, url: str = "", *,
