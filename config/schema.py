@@ -35,7 +35,7 @@ class FetchSettings:
     total_timeout: float = 60.0        # whole request, retries excluded
     max_body_bytes: int = 5_000_000    # cap on the (decompressed) body
     max_redirects: int = 5
-    concurrency: int = 8               # hosts fetched in parallel
+    concurrency: int = 8               # hosts fetched in parallel (robots.txt requests: as many again)
     per_host_delay: float = 1.0        # seconds between two requests to one host
     retries: int = 2                   # extra attempts on timeouts and 5xx, each after its backoff
     backoff: float = 1.0               # first retry delay, doubled each time

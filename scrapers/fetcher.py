@@ -78,6 +78,9 @@ class Fetcher:
         self._transport = GuardedTransport(AddressPolicy(trusted=trusted))
         self._hosts: dict[str, _HostState] = {}
         self._slots = asyncio.Semaphore(settings.concurrency)
+        # robots.txt requests have slots of their own: in a cold cycle the pages would
+        # otherwise queue behind every other host's robots.txt (twice the waves)
+        self._robots_slots = asyncio.Semaphore(settings.concurrency)
         self._client: httpx.AsyncClient | None = None
 
     async def __aenter__(self) -> "Fetcher":
@@ -160,15 +163,15 @@ class Fetcher:
                 raise FetchError(f"HTTP {status} {_reason(status)}", status, retryable=status >= 500)
             return response
 
-    async def _once(self, url: str, headers: dict, state: _HostState, spaced: bool = True) -> Response:
-        """One request; `spaced=False` (robots.txt) lets the next request to the host
-        follow without the per-host delay."""
+    async def _once(self, url: str, headers: dict, state: _HostState, robots_txt: bool = False) -> Response:
+        """One request; a `robots_txt` one takes a robots.txt slot and lets the next
+        request to the host (the page asked for) follow without the per-host delay."""
         s = self.settings
         delay = state.next_allowed - time.monotonic()
         if delay > 0:
             await asyncio.sleep(delay)
         assert self._client is not None, "use Fetcher as an async context manager"
-        async with self._slots:
+        async with self._robots_slots if robots_txt else self._slots:
             try:
                 async with asyncio.timeout(s.total_timeout):
                     return await self._stream(url, headers)
@@ -195,7 +198,7 @@ class Fetcher:
             except httpx.HTTPError as exc:
                 raise FetchError(f"HTTP error: {_short(exc)}") from None
             finally:
-                if spaced:
+                if not robots_txt:
                     state.next_allowed = max(state.next_allowed, time.monotonic() + s.per_host_delay)
 
     async def _stream(self, url: str, headers: dict) -> Response:
@@ -242,7 +245,7 @@ class Fetcher:
             parts = urlsplit(url)
             try:
                 response = await self._once(f"{parts.scheme}://{parts.netloc}/robots.txt", {}, state,
-                                            spaced=False)   # the page asked for follows at once
+                                            robots_txt=True)
             except FetchError:
                 return  # unreachable robots.txt: fetch the feed itself and let it fail or not
             entry = entry_for(response.status, response.body, response.headers.get("cache-control"),

@@ -117,6 +117,32 @@ def test_the_first_request_follows_robots_txt_without_the_per_host_delay(server,
     assert 3 <= elapsed < 5.5, elapsed   # one delay, between the two feeds; none after robots.txt
 
 
+def test_robots_txt_requests_do_not_hold_the_slots_of_pages(make_config):
+    """With one slot for pages, a site's page is fetched while another site's robots.txt
+    is still on its way: robots.txt requests have slots of their own."""
+    first, second = FixtureServer(), FixtureServer()   # two origins (two ports)
+    try:
+        times: dict[str, float] = {}
+
+        def noted(name: str, reply: Reply):
+            def answer(_hit: Hit) -> Reply:
+                times[name] = time.monotonic()
+                return reply
+            return answer
+        first.route("/robots.txt", noted("robots 1", Reply(body=ROBOTS, delay=0.3)))
+        first.route("/rss.xml", noted("page 1", Reply(body=fixture_bytes("rss_forum.xml"), headers=RSS)))
+        second.route("/robots.txt", noted("robots 2", Reply(body=ROBOTS, delay=0.8)))
+        second.route("/rss.xml", Reply(body=fixture_bytes("rss_forum.xml"), headers=RSS))
+        config = make_config(feed_toml("Un", first.url("/rss.xml")) + feed_toml("Deux", second.url("/rss.xml")),
+                             {"concurrency": 1})
+        reports = cycle(config)
+        assert all(r.outcome == "new" for r in reports.values()), reports
+        assert times["page 1"] < times["robots 2"] + 0.7, times   # not after robots 2 answered
+    finally:
+        first.close()
+        second.close()
+
+
 # Deferred retries ------------------------------------------------------------------
 
 def timed(replies: list[Reply], times: list[float]):
