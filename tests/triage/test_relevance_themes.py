@@ -215,3 +215,10 @@ def test_the_guide_files_ceremonies_pay_agreements_and_installation_bonuses():
     assert ceremony.relevant and ceremony.themes[0] == "event"
     assert agreement.relevant and agreement.themes[0] == "charter" and "retention" in agreement.themes
     assert bonus.relevant and bonus.themes[0] == "recruitment"
+
+
+def test_a_partnership_between_bodies_is_a_charter():
+    partnership = label("Le Département et France Travail main dans la main pour les aides à domicile",
+                        "Les deux institutions nouent un partenariat pour orienter les demandeurs d'emploi "
+                        "vers les services d'aide à domicile du territoire, qui peinent à recruter.")
+    assert partnership.relevant and partnership.themes[0] == "charter"
