@@ -222,3 +222,16 @@ def test_a_partnership_between_bodies_is_a_charter():
                         "Les deux institutions nouent un partenariat pour orienter les demandeurs d'emploi "
                         "vers les services d'aide à domicile du territoire, qui peinent à recruter.")
     assert partnership.relevant and partnership.themes[0] == "charter"
+
+
+@pytest.mark.parametrize("title, text", [
+    ("L'hôpital passe ses aides-soignants en CDI",
+     "Pour les inciter à rester, le centre hospitalier propose le passage en CDI à ses aides-soignants "
+     "après six mois."),
+    ("Ehpad : des logements pour le personnel",
+     "L'Ehpad, qui peine à recruter des aides-soignants, propose des logements du personnel à loyer modéré "
+     "pour leur donner envie de rester."),
+])
+def test_keeping_staff_through_contracts_and_housing_is_retention_first(title, text):
+    kept = label(title, text)
+    assert kept.relevant and kept.themes[0] == "retention"
