@@ -235,3 +235,16 @@ def test_a_partnership_between_bodies_is_a_charter():
 def test_keeping_staff_through_contracts_and_housing_is_retention_first(title, text):
     kept = label(title, text)
     assert kept.relevant and kept.themes[0] == "retention"
+
+
+@pytest.mark.parametrize("title, text", [
+    ("Le CHU recrute des infirmiers et le fait savoir",
+     "Visuels dans les abribus, encarts dans la presse et panneaux publicitaires : le CHU lance une "
+     "opération de communication pour recruter des infirmiers."),
+    ("Le Département recrute des assistants familiaux",
+     "Le Département a fait appel à des influenceurs et tourné un teaser pour donner envie de devenir "
+     "assistant familial."),
+])
+def test_a_recruiting_drive_told_through_advertising_is_a_campaign_first(title, text):
+    drive = label(title, text)
+    assert drive.relevant and drive.themes[0] == "campaign"
