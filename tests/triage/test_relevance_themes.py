@@ -248,3 +248,21 @@ def test_keeping_staff_through_contracts_and_housing_is_retention_first(title, t
 def test_a_recruiting_drive_told_through_advertising_is_a_campaign_first(title, text):
     drive = label(title, text)
     assert drive.relevant and drive.themes[0] == "campaign"
+
+
+@pytest.mark.parametrize("title, text", [
+    ("Une journée d'immersion pour découvrir les métiers de l'Ehpad",
+     "Des lycéens ont passé une journée d'immersion à l'Ehpad pour découvrir le métier d'aide-soignant."),
+    ("Un hackathon pour recruter des infirmiers",
+     "Le CHU organise un hackathon pour imaginer comment recruter et garder ses infirmiers."),
+])
+def test_immersion_days_seminars_and_hackathons_are_events_first(title, text):
+    gathering = label(title, text)
+    assert gathering.relevant and gathering.themes[0] == "event"
+
+
+def test_a_gathering_held_is_among_the_themes():
+    held = label("Attirer et fidéliser les soignants : les acteurs se sont réunis à Dole",
+                 "Le 7 novembre, plus de 150 professionnels se sont réunies à Dole pour un séminaire sur "
+                 "l'attractivité des métiers du soin et la fidélisation des équipes.")
+    assert held.relevant and "event" in held.themes
