@@ -134,6 +134,30 @@ def _label(title, text, published="2026-03-02"):
     ("Des vidéos pour donner envie de devenir aide-soignant",
      "L'ARS Occitanie lance une campagne de clips diffusés sur les réseaux sociaux pour valoriser le métier "
      "d'aide-soignant auprès des jeunes.", "campaign"),
+    # a partnership between bodies is a charter
+    ("Le Département et France Travail main dans la main pour les aides à domicile",
+     "Les deux institutions nouent un partenariat pour orienter les demandeurs d'emploi vers les services "
+     "d'aide à domicile du territoire, qui peinent à recruter.", "charter"),
+    # keeping staff through contracts and housing is retention
+    ("L'hôpital passe ses aides-soignants en CDI",
+     "Pour les inciter à rester, le centre hospitalier propose le passage en CDI à ses aides-soignants "
+     "après six mois.", "retention"),
+    ("Ehpad : des logements pour le personnel",
+     "L'Ehpad, qui peine à recruter des aides-soignants, propose des logements du personnel à loyer modéré "
+     "pour leur donner envie de rester.", "retention"),
+    # a recruiting drive told through advertising is a campaign
+    ("Le CHU recrute des infirmiers et le fait savoir",
+     "Visuels dans les abribus, encarts dans la presse et panneaux publicitaires : le CHU lance une "
+     "opération de communication pour recruter des infirmiers.", "campaign"),
+    ("Le Département recrute des assistants familiaux",
+     "Le Département a fait appel à des influenceurs et tourné un teaser pour donner envie de devenir "
+     "assistant familial.", "campaign"),
+    # immersion days and hackathons are events
+    ("Une journée d'immersion pour découvrir les métiers de l'Ehpad",
+     "Des lycéens ont passé une journée d'immersion à l'Ehpad pour découvrir le métier d'aide-soignant.",
+     "event"),
+    ("Un hackathon pour recruter des infirmiers",
+     "Le CHU organise un hackathon pour imaginer comment recruter et garder ses infirmiers.", "event"),
 ])
 def test_the_primary_theme_is_what_the_initiative_is(title, text, primary):
     labels = _label(title, text)

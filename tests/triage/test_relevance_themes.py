@@ -217,50 +217,6 @@ def test_the_guide_files_ceremonies_pay_agreements_and_installation_bonuses():
     assert bonus.relevant and bonus.themes[0] == "recruitment"
 
 
-def test_a_partnership_between_bodies_is_a_charter():
-    partnership = label("Le Département et France Travail main dans la main pour les aides à domicile",
-                        "Les deux institutions nouent un partenariat pour orienter les demandeurs d'emploi "
-                        "vers les services d'aide à domicile du territoire, qui peinent à recruter.")
-    assert partnership.relevant and partnership.themes[0] == "charter"
-
-
-@pytest.mark.parametrize("title, text", [
-    ("L'hôpital passe ses aides-soignants en CDI",
-     "Pour les inciter à rester, le centre hospitalier propose le passage en CDI à ses aides-soignants "
-     "après six mois."),
-    ("Ehpad : des logements pour le personnel",
-     "L'Ehpad, qui peine à recruter des aides-soignants, propose des logements du personnel à loyer modéré "
-     "pour leur donner envie de rester."),
-])
-def test_keeping_staff_through_contracts_and_housing_is_retention_first(title, text):
-    kept = label(title, text)
-    assert kept.relevant and kept.themes[0] == "retention"
-
-
-@pytest.mark.parametrize("title, text", [
-    ("Le CHU recrute des infirmiers et le fait savoir",
-     "Visuels dans les abribus, encarts dans la presse et panneaux publicitaires : le CHU lance une "
-     "opération de communication pour recruter des infirmiers."),
-    ("Le Département recrute des assistants familiaux",
-     "Le Département a fait appel à des influenceurs et tourné un teaser pour donner envie de devenir "
-     "assistant familial."),
-])
-def test_a_recruiting_drive_told_through_advertising_is_a_campaign_first(title, text):
-    drive = label(title, text)
-    assert drive.relevant and drive.themes[0] == "campaign"
-
-
-@pytest.mark.parametrize("title, text", [
-    ("Une journée d'immersion pour découvrir les métiers de l'Ehpad",
-     "Des lycéens ont passé une journée d'immersion à l'Ehpad pour découvrir le métier d'aide-soignant."),
-    ("Un hackathon pour recruter des infirmiers",
-     "Le CHU organise un hackathon pour imaginer comment recruter et garder ses infirmiers."),
-])
-def test_immersion_days_seminars_and_hackathons_are_events_first(title, text):
-    gathering = label(title, text)
-    assert gathering.relevant and gathering.themes[0] == "event"
-
-
 def test_a_gathering_held_is_among_the_themes():
     held = label("Attirer et fidéliser les soignants : les acteurs se sont réunis à Dole",
                  "Le 7 novembre, plus de 150 professionnels se sont réunies à Dole pour un séminaire sur "
