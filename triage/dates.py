@@ -533,14 +533,14 @@ def _references(published: str | None, url: str, mentions: list[_Mention],
     anchor = _parse_iso(published)
     url_date, year_month = _url_refs(url)
     anchor = anchor or url_date
-    dated = {m.sent for m in mentions}
-
-    def undated_dateline(m: _Mention) -> bool:
-        """A dateline whose event line states no date: it dates the event, not the page."""
-        return _dateline(m, sentences) and m.sent + 1 not in dated
-
     full = [(m.pos, _mkdate(m.year, m.month, m.day)) for m in mentions if m.kind == "full"]
     if anchor is None:
+        dated = {m.sent for m in mentions}
+
+        def undated_dateline(m: _Mention) -> bool:
+            """A dateline whose event line states no date: it dates the event, not the page."""
+            return _dateline(m, sentences) and m.sent + 1 not in dated
+
         stamps = [d for (p, d), m in zip(full, [m for m in mentions if m.kind == "full"])
                   if (m.status == "stamp" or (m.status == "standalone" and not undated_dateline(m)))
                   and d]

@@ -289,7 +289,7 @@ class Scorer:
     def _host_postcode(self, labels: list[str]) -> str | None:
         """The region of a postal code in a domain name ("le97150" is Saint-Martin's)."""
         for label in labels:
-            m = _HOST_POSTCODE.search(label) if _POSTCODE_HINT.search(label) else None
+            m = _HOST_POSTCODE.search(label)
             known = self.g.places.departements.get(_postcode_department(m.group(1))) if m else None
             if known:
                 return known.region
@@ -307,10 +307,10 @@ class Scorer:
         if labels and labels[-1] in _OVERSEAS_TLD:
             self.add(_OVERSEAS_TLD[labels[-1]], "host", HOST_WEIGHT)
         elif labels:
-            compact = "".join(labels[:-1])
+            named = labels[:-1]     # the top-level domain names no place here
+            compact = "".join(named)
             compact = compact[3:] if compact.startswith("www") else compact
-            region = (self.g.host_region(compact) or self._host_town(labels[:-1])
-                      or self._host_postcode(labels[:-1]))
+            region = self.g.host_region(compact) or self._host_town(named) or self._host_postcode(named)
             if region:
                 self.add(region, "host", HOST_WEIGHT)
         for segment in (parts.path if parts else "").split("/"):

@@ -340,12 +340,11 @@ class Gazetteer:
     def host_town_names(self) -> list[tuple[str, str]]:
         """(name, region) for the towns of `MIN_HOST_TOWN` inhabitants or more that
         `host_names` leaves out, longest first; common words left out."""
-        big = dict(self.host_names)
         found: dict[str, str] = {}
         for c in self.places.communes:
             compact = "".join(_key(c.name))
             if (MIN_HOST_TOWN <= c.population < MIN_HOST_CITY and not c.common_word
-                    and len(compact) >= 5 and compact not in big):
+                    and len(compact) >= 5 and compact not in self.area_names):
                 found.setdefault(compact, c.region)
         return sorted(found.items(), key=lambda kv: -len(kv[0]))
 

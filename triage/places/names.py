@@ -128,11 +128,11 @@ STREET_WORDS: frozenset[str] = frozenset({
     "faubourg", "residence",
 })
 
-# Small words skipped when looking at what precedes a place name.
 # Department names that are also points of the compass: "Nord" is the department in
 # "le Nord" or "Tourcoing (Nord)", a part of another name in "hôpital Nord Franche-Comté".
 COMPASS_NAMES: frozenset[str] = frozenset({"nord"})
 
+# Small words skipped when looking at what precedes a place name.
 LINK_WORDS: frozenset[str] = frozenset({
     "de", "du", "des", "d", "la", "le", "les", "l", "en", "a", "au", "aux", "et",
 })
