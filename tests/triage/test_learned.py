@@ -134,6 +134,13 @@ def _label(title, text, published="2026-03-02"):
     ("Des vidéos pour donner envie de devenir aide-soignant",
      "L'ARS Occitanie lance une campagne de clips diffusés sur les réseaux sociaux pour valoriser le métier "
      "d'aide-soignant auprès des jeunes.", "campaign"),
+    # a diploma ceremony is an event; an installation bonus is recruitment
+    ("Remise des diplômes pour 45 nouveaux infirmiers",
+     "La cérémonie de remise des diplômes de l'IFSI s'est tenue vendredi en présence des familles et des "
+     "équipes du centre hospitalier.", "event"),
+    ("Une prime à l'installation pour attirer des infirmiers",
+     "L'ARS verse une prime d'installation aux infirmiers qui viennent exercer dans les centres de santé du "
+     "territoire, où les postes restent vacants.", "recruitment"),
     # a partnership between bodies is a charter
     ("Le Département et France Travail main dans la main pour les aides à domicile",
      "Les deux institutions nouent un partenariat pour orienter les demandeurs d'emploi vers les services "
