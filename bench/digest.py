@@ -283,7 +283,7 @@ def render_one(config: Config, week, subscriber: Subscriber) -> RenderSample:
     done = time.perf_counter()
     size = len(bytes(message))
     serialised = time.perf_counter()
-    html = message.get_body(("html",)).get_payload(decode=True)
+    html = message.bodies[1]         # ComposedEmail: the text part, then the HTML part
     return RenderSample("email", personalised - start, done - personalised, digest.story_count, digest.empty,
                         size=size, html_size=len(html), serialise=serialised - done)
 
@@ -358,7 +358,7 @@ def prebuild_emails(config: Config, store: Store) -> tuple[list[OutgoingEmail], 
     start = time.perf_counter()
     week = build_week(store, WEEK, config.timezone)
     items = [OutgoingEmail(key=s.id, to=s.address,
-                           message=digest_job.render_email(config, personalise(week, s), s, NOW))
+                           message=bytes(digest_job.render_email(config, personalise(week, s), s, NOW)))
              for s in store.subscribers.all(active_only=True)]
     return items, time.perf_counter() - start
 

@@ -289,7 +289,7 @@ def _deliver_email(config, store, items, records, report, now) -> None:
                 if template[1] is not None else None
             if message is None:
                 try:
-                    message = render_email(config, digest, subscriber, now)
+                    message = bytes(render_email(config, digest, subscriber, now))
                 except ValueError as exc:    # a header the address makes impossible
                     failed(subscriber, str(exc))
                     continue

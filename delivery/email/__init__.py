@@ -1,1 +1,2 @@
-"""E-mail delivery: MIME messages (message.py) sent over one SMTP connection (sender.py)."""
+"""E-mail delivery: the digest message (message.py, written as bytes by mime.py, copied
+per subscriber by template.py) sent over one or several SMTP connections (sender.py)."""

@@ -6,29 +6,27 @@ the `List-Unsubscribe` header and in the footer links of both bodies). `EmailTem
 takes the complete message built for a stand-in subscriber whose address, id and token
 are unique marks, serialised once, and for each real subscriber replaces the marks:
 
-* in the headers, by plain byte replacement (the list headers are never folded, see
-  `delivery.email.headers`, and a short ASCII address is never folded either);
+* in the headers, by plain byte replacement (ASCII headers are never folded nor encoded,
+  see `delivery.email.mime`);
 * in the base64 bodies, by encoding again only from the 57-byte group (one 76-character
   line) where the token first appears: the lines before it are the same for everyone.
 
 The result, with CRLF line ends as SMTP sends it, is byte for byte what
-`delivery.email.message.build_email` gives for that subscriber (tests/delivery/test_email_template.py). Values that could change the
+`delivery.email.message.build_email` gives for that subscriber (but for the random MIME
+boundary; tests/delivery/test_email_template.py). Values that could change the
 serialisation elsewhere (a non-ASCII or long address, a token with characters HTML or
 URLs would escape) are refused: `render` returns None and the caller builds the message
 the ordinary way.
 """
 from __future__ import annotations
 
-import binascii
 import re
 import secrets
 from dataclasses import dataclass
-from email.message import EmailMessage
 
 from delivery.email.message import message_id
+from delivery.email.mime import CRLF, LINE_BYTES, ComposedEmail, encode_base64
 
-CRLF = b"\r\n"                              # SMTP's line ending: the copies go out as they are
-LINE_BYTES = 57                              # base64: 57 bytes -> one 76-character line
 SAFE_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 SAFE_ADDRESS = re.compile(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,200}")
 MAX_ADDRESS = 60                             # "To: " + address stays within one 78-character line
@@ -45,14 +43,6 @@ class Marks:
     def new(cls) -> "Marks":
         mark = "VgMark" + secrets.token_hex(8)
         return cls(token=mark + "Tk", address=f"{mark}@example.invalid", subscriber_id=mark + "Id")
-
-
-def encode_base64(data: bytes, linesep: bytes = b"\n") -> bytes:
-    """The email package's base64 body encoding: 76-character lines, each ending in `linesep`."""
-    if linesep == b"\n":
-        return b"".join(binascii.b2a_base64(data[i:i + LINE_BYTES]) for i in range(0, len(data), LINE_BYTES))
-    return b"".join(binascii.b2a_base64(data[i:i + LINE_BYTES], newline=False) + linesep
-                    for i in range(0, len(data), LINE_BYTES))
 
 
 class _Body:
@@ -72,27 +62,11 @@ class _Body:
 class EmailTemplate:
     """A serialised message for the stand-in `marks`; `render` gives a subscriber's copy."""
 
-    def __init__(self, message: EmailMessage, marks: Marks, week: str, domain: str):
+    def __init__(self, message: ComposedEmail, marks: Marks, week: str, domain: str):
         self.marks, self.week, self.domain = marks, week, domain
-        data = message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
         token = marks.token.encode()
-        self._segments: list[bytes] = []     # header/boundary text, between the bodies
-        self._bodies: list[_Body] = []
-        rest = data
-        for part in message.walk():
-            if part.is_multipart():
-                continue
-            if part.get("Content-Transfer-Encoding", "").lower() != "base64":
-                raise ValueError("EmailTemplate handles base64 parts only")
-            raw = part.get_payload(decode=True)
-            encoded = encode_base64(raw, CRLF)
-            at = rest.find(encoded)
-            if at < 0 or rest.find(encoded, at + 1) >= 0:
-                raise ValueError("a body's encoding was not found once in the serialised message")
-            self._segments.append(rest[:at])
-            self._bodies.append(_Body(raw, token))
-            rest = rest[at + len(encoded):]
-        self._segments.append(rest)
+        self._segments = list(message.segments)       # header/boundary text, between the bodies
+        self._bodies = [_Body(raw, token) for raw in message.bodies]
         self._id = message_id(week, marks.subscriber_id, domain).encode()
         self._address = marks.address.encode()
 
