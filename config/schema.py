@@ -45,7 +45,7 @@ class FetchSettings:
     respect_robots: bool = True
     max_entries_per_feed: int = 200
     parse_workers: int = 1             # processes parsing feeds beside the fetch (0: a thread of it)
-    label_workers: int = 2             # processes labelling new articles beside the fetch (0: none, label in it)
+    label_workers: int = 2             # at most this many processes labelling beside the fetch (0: none, label in it)
     max_pages_per_source: int = 30     # article pages fetched per HTML source and run
     source_timeout: float = 300.0      # deadline of one source (feed, listing and its pages)
     cycle_timeout: float = 1800.0      # deadline of a whole fetch cycle

@@ -20,10 +20,12 @@ its stdin and stdout in the frames of `scrapers.parse_worker` by a thread of thi
 process that takes the queued chunks one at a time (pipes release the interpreter lock).
 So the workers label the next sources while this process assigns stories and writes;
 this process labels only when no worker is alive (it does not load the labelling models
-for nothing). Workers start with
+for nothing). The first worker starts with
 `start()` (a cycle of many sources) or once `start_rows` rows were submitted (a handful
-of new articles never starts a process), and take chunks once they have loaded the
-models. A worker that fails (killed, out of memory, a garbled answer, not ready within
+of new articles never starts a process); one more starts, up to `workers`, whenever the
+rows waiting for a worker pass `GROW_ROWS` per running worker (a worker costs about a
+second of CPU to start: a cycle of a thousand articles is labelled by one, ten thousand
+by two). Workers take chunks once they have loaded the models. A worker that fails (killed, out of memory, a garbled answer, not ready within
 `START_TIMEOUT` or silent for `ANSWER_TIMEOUT` over a chunk) costs speed only:
 its chunk is given back and labelled here, and the chunks no worker takes are labelled
 here too. Story assignment is not done here: it needs the cycle's whole story index
@@ -50,6 +52,9 @@ ROOT = Path(__file__).resolve().parent.parent   # the folder holding the pipelin
 READY = "ready"
 START_TIMEOUT = 120.0      # seconds a worker may take to load the models (longer on a busy host) ...
 ANSWER_TIMEOUT = 120.0     # ... and to label one chunk, before it is stopped
+GROW_ROWS = 1000           # rows waiting per running worker before one more starts: a worker
+                           # costs about a second of CPU to start (interpreter, models), as
+                           # much as labelling some 1,500 articles
 
 # (title, text, published, url, source, region_hint, fetched_at): what triage reads of an
 # article (pipeline.label.label_row)
@@ -173,9 +178,10 @@ class LabelPool:
     CHUNK_ROWS = 25
 
     def __init__(self, workers: int, start_rows: int = 100, answer_timeout: float = ANSWER_TIMEOUT,
-                 start_timeout: float = START_TIMEOUT):
+                 start_timeout: float = START_TIMEOUT, grow_rows: int = GROW_ROWS):
         self.workers = max(0, workers)
         self.start_rows = start_rows
+        self.grow_rows = grow_rows
         self.answer_timeout = answer_timeout
         self.start_timeout = start_timeout
         self._all: list[_Worker] = []
@@ -195,15 +201,19 @@ class LabelPool:
         self.close()
 
     def start(self) -> None:
-        """Start the workers now (they load the models while the first downloads run)."""
-        if not self._all and self.workers and not self._failed and not self._closing:
-            for _ in range(self.workers):
-                try:
-                    self._all.append(_Worker(self))
-                except OSError as exc:
-                    log.warning("a label worker could not start (%s)", exc)
-                    self._failed = True
-                    break
+        """Start the first worker now (it loads the models while the first downloads run);
+        the others start as the backlog grows (`submit`)."""
+        if not self._all and self.workers:
+            self._start_one()
+
+    def _start_one(self) -> None:
+        if self._failed or self._closing or len(self._all) >= self.workers:
+            return
+        try:
+            self._all.append(_Worker(self))
+        except OSError as exc:
+            log.warning("a label worker could not start (%s)", exc)
+            self._failed = True
 
     def close(self) -> None:
         with self._changed:
@@ -224,9 +234,12 @@ class LabelPool:
                 self._queue[key] = (rows[i:i + self.CHUNK_ROWS], today)
                 ticket.chunks.append(key)
             self._submitted += len(rows)
+            waiting = len(self._queue) * self.CHUNK_ROWS
             self._changed.notify_all()
         if not self._all and self._submitted >= self.start_rows:
             self.start()
+        elif self._all and waiting > self.grow_rows * len(self._all):
+            self._start_one()      # the workers fall behind: one more, up to `workers`
         return ticket
 
     def collect(self, ticket: Ticket) -> list[ArticleLabels]:

@@ -1,6 +1,6 @@
 """Labels computed in worker processes (pipeline/label_pool.py): the same labels as in
-process, no process for a small cycle, a dead worker replaced by labelling here, and
-nothing left running once the pool is closed."""
+process, no process for a small cycle and a second one only for a backlog, a dead worker
+replaced by labelling here, and nothing left running once the pool is closed."""
 from __future__ import annotations
 
 import datetime as dt
@@ -37,13 +37,28 @@ def test_workers_label_as_this_process_does():
     expected = label_rows(ROWS, TODAY)
     assert [l.relevant for l in expected[:3]] == [True, False, True]
     assert [l.story_features is not None for l in expected[:3]] == [True, False, True]   # for their stories
-    with LabelPool(2, start_rows=1) as pool:
-        labelled(pool, ROWS[:1], TODAY)          # starts the workers
+    with LabelPool(2, start_rows=1, grow_rows=1) as pool:
+        labelled(pool, ROWS[:1], TODAY)          # starts the first worker
         _wait_ready(pool)
+        assert labelled(pool, ROWS, TODAY) == expected     # a backlog above grow_rows: the second starts
         processes = [w.process for w in pool._all]
         assert len(processes) == 2
+        _wait_ready(pool)
         assert labelled(pool, ROWS, TODAY) == expected
     assert all(p.returncode is not None for p in processes)      # gone with the pool
+
+
+def test_the_second_worker_starts_only_when_the_first_falls_behind():
+    """A worker costs about a second of CPU to start: a small cycle is labelled by one."""
+    with LabelPool(2, start_rows=1, grow_rows=50) as pool:
+        pool.start()
+        assert len(pool._all) == 1
+        labelled(pool, ROWS, TODAY)                        # one chunk waiting: 25 rows at most
+        assert len(pool._all) == 1
+        labelled(pool, ROWS * 5, TODAY)                    # three chunks waiting: 75 rows
+        assert len(pool._all) == 2
+        labelled(pool, ROWS * 20, TODAY)
+        assert len(pool._all) == 2                         # never more than `workers`
 
 
 def test_a_small_cycle_starts_no_process():
