@@ -23,7 +23,8 @@ this process labels only when no worker is alive (it does not load the labelling
 for nothing). The first worker starts with
 `start()` (a cycle of many sources) or once `start_rows` rows were submitted (a handful
 of new articles never starts a process); one more starts, up to `workers`, whenever the
-rows waiting for a worker pass `GROW_ROWS` per running worker (a worker costs about a
+rows waiting for a worker pass `GROW_ROWS` per running worker once all have loaded the
+models (the rows that came meanwhile are no sign of a lasting backlog; a worker costs about a
 second of CPU to start: a cycle of a thousand articles is labelled by one, ten thousand
 by two). Workers take chunks once they have loaded the models. A worker that fails (killed, out of memory, a garbled answer, not ready within
 `START_TIMEOUT` or silent for `ANSWER_TIMEOUT` over a chunk) costs speed only:
@@ -238,8 +239,8 @@ class LabelPool:
             self._changed.notify_all()
         if not self._all and self._submitted >= self.start_rows:
             self.start()
-        elif self._all and waiting > self.grow_rows * len(self._all):
-            self._start_one()      # the workers fall behind: one more, up to `workers`
+        elif self._all and waiting > self.grow_rows * len(self._all) and all(w.ready.is_set() for w in self._all):
+            self._start_one()      # the workers, models loaded, fall behind: one more, up to `workers`
         return ticket
 
     def collect(self, ticket: Ticket) -> list[ArticleLabels]:

@@ -53,6 +53,10 @@ def test_the_second_worker_starts_only_when_the_first_falls_behind():
     with LabelPool(2, start_rows=1, grow_rows=50) as pool:
         pool.start()
         assert len(pool._all) == 1
+        early = pool.submit(ROWS * 5, TODAY)               # waiting while the worker loads its models:
+        assert len(pool._all) == 1                         # no sign of a lasting backlog
+        _wait_ready(pool)
+        pool.collect(early)
         labelled(pool, ROWS, TODAY)                        # one chunk waiting: 25 rows at most
         assert len(pool._all) == 1
         labelled(pool, ROWS * 5, TODAY)                    # three chunks waiting: 75 rows
