@@ -21,6 +21,7 @@ AGENDA_DAYS = 42          # default of `[digest] agenda_days`: events in the six
 MAX_AGE_DAYS = 21         # default of `[digest] max_age_days`: older news is backlog, not news
 MAX_PER_THEME = 10        # a subscriber's digest shows this many stories a theme; the rest is online
 MAX_AGENDA = 15
+REGION_ORDER = {code: n for n, code in enumerate([*REGION_CODES, NATIONWIDE, ""])}   # how regions are listed
 
 
 @dataclass
@@ -31,6 +32,17 @@ class WeekDigest:
     stories: list[Story]              # new this week, ordered by theme then first report
     agenda: list[Story]               # upcoming events, by date
     views: dict = field(default_factory=dict, repr=False)   # story id -> its view, built once a week
+    _by_theme: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def by_theme(self) -> dict[str, list[Story]]:
+        """The stories of each theme, in theme order then in `stories`' order (grouped
+        once: every subscriber's digest reads them; `stories` does not change after)."""
+        if not self._by_theme:
+            for theme in THEME_CODES:
+                chosen = [s for s in self.stories if s.theme == theme]
+                if chosen:
+                    self._by_theme[theme] = chosen
+        return self._by_theme
 
 
 @dataclass
@@ -72,53 +84,65 @@ def newest_report(story: Story) -> str:
     return max((a.published or a.fetched_at)[:10] for a in story.articles)
 
 
+@dataclass(frozen=True)
+class Filter:
+    """A subscriber's filter as sets: a week of hundreds of stories asks it for each."""
+    themes: frozenset[str]
+    regions: frozenset[str]
+    nationwide: bool
+
+    @classmethod
+    def of(cls, subscriber: Subscriber) -> "Filter":
+        return cls(frozenset(subscriber.themes or ()), frozenset(subscriber.regions or ()), subscriber.nationwide)
+
+    def takes(self, story: Story) -> bool:
+        """Does the filter (regions, themes, nationwide) take the story?"""
+        if self.themes and story.theme not in self.themes:
+            return False
+        if not self.regions:
+            return True
+        regional = [r for r in story.regions if r != NATIONWIDE]
+        if not regional:
+            return self.nationwide
+        return not self.regions.isdisjoint(regional)
+
+
 def wants(subscriber: Subscriber | None, story: Story) -> bool:
     """Does this subscriber's filter (regions, themes, nationwide) take the story?"""
-    if subscriber is None:
-        return True
-    if subscriber.themes and story.theme not in subscriber.themes:
-        return False
-    if not subscriber.regions:
-        return True
-    regional = [r for r in story.regions if r != NATIONWIDE]
-    if not regional:
-        return subscriber.nationwide
-    return any(r in subscriber.regions for r in regional)
+    return subscriber is None or Filter.of(subscriber).takes(story)
 
 
 def personalise(week: WeekDigest, subscriber: Subscriber | None) -> PersonalDigest:
     """The subscriber's part of the week: grouped by theme (fixed order), then by region."""
     digest = PersonalDigest(week=week, subscriber=subscriber)
-    for theme in THEME_CODES:
-        chosen = [s for s in week.stories if s.theme == theme and wants(subscriber, s)]
+    own = Filter.of(subscriber) if subscriber is not None else None
+    for theme, stories in week.by_theme().items():
+        if own is not None and own.themes and theme not in own.themes:
+            continue
+        chosen = stories if own is None else [s for s in stories if own.takes(s)]
         if not chosen:
             continue
-        if subscriber is not None and len(chosen) > MAX_PER_THEME:  # keep a digest readable
+        if own is not None and len(chosen) > MAX_PER_THEME:  # keep a digest readable
             digest.more[theme] = len(chosen) - MAX_PER_THEME
-            chosen = _prefer_own_region(chosen, subscriber)[:MAX_PER_THEME]
+            chosen = _prefer_own_region(chosen, own)[:MAX_PER_THEME]
         by_region: dict[str, list[Story]] = {}
         for story in chosen:
-            by_region.setdefault(_display_region(story, subscriber), []).append(story)
-        order = [*REGION_CODES, NATIONWIDE, ""]
-        groups = sorted(by_region.items(), key=lambda item: order.index(item[0]))
+            by_region.setdefault(_display_region(story, own), []).append(story)
+        groups = sorted(by_region.items(), key=lambda item: REGION_ORDER.get(item[0], len(REGION_ORDER)))
         digest.sections.append((theme, groups))
-    digest.agenda = [s for s in week.agenda if wants(subscriber, s)]
-    if subscriber is not None:
-        digest.agenda = digest.agenda[:MAX_AGENDA]
+    digest.agenda = list(week.agenda) if own is None else [s for s in week.agenda if own.takes(s)][:MAX_AGENDA]
     return digest
 
 
-def _prefer_own_region(stories: list[Story], subscriber: Subscriber) -> list[Story]:
+def _prefer_own_region(stories: list[Story], own: Filter) -> list[Story]:
     """Stories of the subscriber's own regions first, then nationwide ones, in order."""
-    def rank(story: Story) -> int:
-        return 0 if any(r in subscriber.regions for r in story.regions) else 1
-    return sorted(stories, key=rank)
+    return sorted(stories, key=lambda story: own.regions.isdisjoint(story.regions))
 
 
-def _display_region(story: Story, subscriber: Subscriber | None) -> str:
+def _display_region(story: Story, own: Filter | None) -> str:
     """The region a story is shown under: the subscriber's own first, else its main one."""
-    if subscriber is not None and subscriber.regions:
+    if own is not None and own.regions:
         for region in story.regions:
-            if region in subscriber.regions:
+            if region in own.regions:
                 return region
     return story.regions[0] if story.regions else ""
