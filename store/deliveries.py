@@ -19,7 +19,7 @@ from __future__ import annotations
 import fcntl
 import os
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import orjson
@@ -47,6 +47,16 @@ class Delivery:
     @property
     def key(self) -> str:
         return f"{self.week}/{self.subscriber}"
+
+    def as_doc(self) -> dict:
+        """The stored form: `dataclasses.asdict` without its recursive deep copy (a send
+        journals one record per message; only `message_ids` is mutable, copied here)."""
+        doc = {name: getattr(self, name) for name in _FIELDS}
+        doc["message_ids"] = list(self.message_ids)
+        return doc
+
+
+_FIELDS = tuple(f.name for f in fields(Delivery))
 
 
 class DeliveryStore:
@@ -97,7 +107,7 @@ class DeliveryStore:
     # Journal -----------------------------------------------------------------
     def record(self, delivery: Delivery) -> None:
         """Append one outcome to the journal, durable against a killed process at once."""
-        self._append(asdict(delivery))
+        self._append(delivery.as_doc())
 
     def record_part(self, week: str, subscriber: str, part: int, message_id: int) -> None:
         """Append one confirmed Telegram message (part `part`, from 0) of a digest."""
@@ -175,12 +185,12 @@ class DeliveryStore:
         return _from_doc(doc) if doc else None
 
     def put(self, delivery: Delivery) -> None:
-        self.table.upsert(asdict(delivery),
+        self.table.upsert(delivery.as_doc(),
                           (Query().week == delivery.week) & (Query().subscriber == delivery.subscriber))
 
     def put_many(self, deliveries: list[Delivery]) -> None:
         """Insert or replace many records in one table update."""
-        wanted = {d.key: asdict(d) for d in deliveries}
+        wanted = {d.key: d.as_doc() for d in deliveries}
 
         def apply(table: dict) -> None:
             for doc_id, doc in list(table.items()):

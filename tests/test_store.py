@@ -157,3 +157,20 @@ def test_subscribers_written_with_other_keys_are_rekeyed(tmp_path):
     from store import Subscriber
     store.subscribers.put(Subscriber(id="tg-42", channel="telegram", address="42", regions=["FR-NOR"]))
     assert [s.regions for s in store.subscribers.all()] == [["FR-NOR"]]
+
+
+def test_a_delivery_is_stored_as_asdict_would_store_it(tmp_path):
+    """`Delivery.as_doc` (the journal's and the ledger's form) holds every field, and a
+    copy of the Telegram message ids: a record changed later leaves the written one alone."""
+    import dataclasses
+    from store.deliveries import Delivery
+    record = Delivery(week="2026-W47", subscriber="tg-1", channel="telegram", state="sent", attempts=2,
+                      last_error="flood", updated="2026-11-23T07:00:00+00:00", stories=4, message_ids=[10, 11])
+    doc = record.as_doc()
+    assert doc == dataclasses.asdict(record)
+    record.message_ids.append(12)
+    assert doc["message_ids"] == [10, 11]
+    with open_store(tmp_path) as store:
+        with store.writing():
+            store.deliveries.put_many([record])
+        assert store.deliveries.get("2026-W47", "tg-1") == record
