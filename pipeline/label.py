@@ -9,8 +9,6 @@ from domain.article import Article
 from pipeline.label_pool import ArticleLabels, LabelPool, Ticket, label_rows, warm_up
 from scrapers.collect import POOL_MIN_FEEDS
 from store import Store
-from triage.labeler import label_article
-from triage.vocabulary import load_vocabulary
 
 STORY_WINDOW_DAYS = 45
 
@@ -112,7 +110,9 @@ class CycleLabeller:
 def label_as_relevant(article: Article, today: dt.date | None = None) -> None:
     """Label an article a moderator judged relevant (themes, regions, event date, town) in
     place, as triage would have had it passed; its story is left to `assign_stories`."""
+    from triage.labeler import label_article      # here: a fetch whose workers label never loads it
     from triage.learned import load_model
+    from triage.vocabulary import load_vocabulary
     model = load_model()
     if model.relevance is not None:   # the same decision, with the relevance bar lowered to zero
         model = dataclasses.replace(model, relevance=dataclasses.replace(model.relevance, threshold=0.0))
