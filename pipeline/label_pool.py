@@ -22,11 +22,11 @@ So the workers label the next sources while this process assigns stories and wri
 this process labels only when no worker is alive (it does not load the labelling models
 for nothing). The first worker starts with
 `start()` (a cycle of many sources) or once `start_rows` rows were submitted (a handful
-of new articles never starts a process); one more starts, up to `workers`, whenever the
-rows waiting for a worker pass `GROW_ROWS` per running worker once all have loaded the
-models (the rows that came meanwhile are no sign of a lasting backlog; a worker costs about a
-second of CPU to start: a cycle of a thousand articles is labelled by one, ten thousand
-by two). Workers take chunks once they have loaded the models. A worker that fails (killed, out of memory, a garbled answer, not ready within
+of new articles never starts a process); one more starts, `workers` at most in all,
+whenever the rows waiting for a worker pass `GROW_ROWS` per running worker once these
+have loaded the models (rows that came during a load are no sign of a lasting backlog; a
+worker costs about a second of CPU to start: a cycle of a thousand articles is labelled
+by one, ten thousand by two; a worker that died early is replaced this way). Workers take chunks once they have loaded the models. A worker that fails (killed, out of memory, a garbled answer, not ready within
 `START_TIMEOUT` or silent for `ANSWER_TIMEOUT` over a chunk) costs speed only:
 its chunk is given back and labelled here, and the chunks no worker takes are labelled
 here too. Story assignment is not done here: it needs the cycle's whole story index
@@ -239,8 +239,10 @@ class LabelPool:
             self._changed.notify_all()
         if not self._all and self._submitted >= self.start_rows:
             self.start()
-        elif self._all and waiting > self.grow_rows * len(self._all) and all(w.ready.is_set() for w in self._all):
-            self._start_one()      # the workers, models loaded, fall behind: one more, up to `workers`
+        elif self._all:
+            running = [w for w in self._all if w.process.poll() is None]
+            if waiting > self.grow_rows * max(1, len(running)) and all(w.ready.is_set() for w in running):
+                self._start_one()      # the running workers, models loaded, fall behind: one more
         return ticket
 
     def collect(self, ticket: Ticket) -> list[ArticleLabels]:

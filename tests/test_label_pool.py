@@ -65,6 +65,17 @@ def test_the_second_worker_starts_only_when_the_first_falls_behind():
         assert len(pool._all) == 2                         # never more than `workers`
 
 
+def test_a_worker_that_died_early_is_replaced_by_a_backlog():
+    expected = label_rows(ROWS * 5, TODAY)
+    with LabelPool(2, start_rows=1, grow_rows=50) as pool:
+        pool.start()
+        first = pool._all[0].process
+        first.kill()
+        first.wait()
+        assert labelled(pool, ROWS * 5, TODAY) == expected   # 75 rows waiting, none running: one more
+        assert len(pool._all) == 2 and pool._all[1].process.poll() is None
+
+
 def test_a_small_cycle_starts_no_process():
     with LabelPool(1, start_rows=100) as pool:
         assert labelled(pool, ROWS, TODAY) == label_rows(ROWS, TODAY)

@@ -96,11 +96,11 @@ class ComposedEmail:
         return b"".join(out)
 
 
-def compose(headers: list[bytes], text: str, html: str, boundary: str | None = None) -> ComposedEmail:
+def compose(headers: list[bytes], text: str, html: str) -> ComposedEmail:
     """The message with these header lines (from `ascii_header`, `text_header`,
     `address_header`) and the two bodies.  The boundary holds "=_", which no base64 line
     can start with, and random characters."""
-    boundary = boundary or "=_vigie_" + secrets.token_hex(16)
+    boundary = "=_vigie_" + secrets.token_hex(16)
     mark = b"--" + boundary.encode("ascii")
     head = b"".join(headers) + (b"MIME-Version: 1.0\r\n"
                                 b'Content-Type: multipart/alternative;\r\n boundary="' + boundary.encode("ascii") + b'"\r\n\r\n')
