@@ -34,7 +34,7 @@ PREFETCH_PER_CONNECTION = 8     # messages prepared ahead of the connections, pe
 class OutgoingEmail:
     key: str
     to: str
-    message: EmailMessage | bytes   # bytes: already serialised (e.g. by EmailTemplate)
+    message: EmailMessage | bytes   # bytes: already serialised (digests: delivery.email.mime, EmailTemplate)
 
 
 @dataclass
