@@ -110,10 +110,10 @@ def compose(headers: list[bytes], text: str, html: str) -> ComposedEmail:
                 b"Content-Transfer-Encoding: base64\r\n\r\n")
 
     return ComposedEmail(segments=(head + part(b"plain"), part(b"html"), mark + b"--" + CRLF),
-                         bodies=(canonical(text), canonical(html)))
+                         bodies=(body_bytes(text), body_bytes(html)))
 
 
-def canonical(text: str) -> bytes:
+def body_bytes(text: str) -> bytes:
     """A body before base64 as the e-mail package writes it: UTF-8, lines ending in LF
     (mail clients read LF and CRLF alike inside base64)."""
     return b"\n".join(text.encode("utf-8").splitlines()) + b"\n"
