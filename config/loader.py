@@ -253,6 +253,10 @@ def _check_section(section: str, settings, start: int, lines: _Lines, fail) -> N
             value = getattr(settings, key)
             if value and not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+", value):
                 fail(at(key), f"[email] {key} is not an e-mail address: {value!r}")
+            elif not value.isascii():       # it goes in every digest's headers (delivery/email/mime.py)
+                fail(at(key), f"[email] {key} must be ASCII (Vigie does not use SMTPUTF8): {value!r}")
+        if any(c in settings.from_name for c in "\r\n\t\x00"):
+            fail(at("from_name"), f"[email] from_name must be one line of text, got {settings.from_name!r}")
         if settings.host and not settings.from_address:
             fail(at("host"), "[email] from_address is needed when host is set")
     if section in ("telegram", "web"):

@@ -110,3 +110,19 @@ def test_the_retired_unsubscribe_mailto_key_says_what_to_do(tmp_path):
                     'from_address = "veille@example.org"\nunsubscribe_mailto = "stop@example.org"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"config.toml:7: .*unsubscribe_mailto is no longer used.*Remove the line"):
         load_config(path)
+
+
+@pytest.mark.parametrize("line,message", [
+    ('from_address = "veille@région.example"', r"config.toml:6: \[email\] from_address must be ASCII"),
+    ('reply_to = "élodie@example.org"', r"config.toml:6: \[email\] reply_to must be ASCII"),
+    ('from_name = "Vigie\\r\\nBcc: x@example.org"', r"config.toml:6: \[email\] from_name must be one line"),
+])
+def test_email_header_values_that_cannot_be_written_are_refused_at_load(tmp_path, line, message):
+    """Every digest carries them: refused once with the line, not on each message of a send."""
+    path = tmp_path / "config.toml"
+    lines = ['[vigie]', 'data_dir = "data"', '', '[email]', 'host = "smtp.example.org"', line]
+    if "from_address" not in line:
+        lines.append('from_address = "veille@example.org"')
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=message):
+        load_config(path)
