@@ -107,11 +107,6 @@ class Filter:
         return not self.regions.isdisjoint(regional)
 
 
-def wants(subscriber: Subscriber | None, story: Story) -> bool:
-    """Does this subscriber's filter (regions, themes, nationwide) take the story?"""
-    return subscriber is None or Filter.of(subscriber).takes(story)
-
-
 def personalise(week: WeekDigest, subscriber: Subscriber | None) -> PersonalDigest:
     """The subscriber's part of the week: grouped by theme (fixed order), then by region."""
     digest = PersonalDigest(week=week, subscriber=subscriber)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from digest.build import wants
+from digest.build import Filter
 from pipeline.stories import moderated_stories
 from store import Store, Subscriber
 
@@ -30,11 +30,12 @@ class Event:
 def upcoming_events(store: Store, today: dt.date, subscriber: Subscriber | None = None,
                     horizon_days: int = HORIZON_DAYS) -> list[Event]:
     last = (today + dt.timedelta(days=horizon_days)).isoformat()
+    own = Filter.of(subscriber) if subscriber is not None else None
     events = []
     for story in moderated_stories(store, today - dt.timedelta(days=LOOKBACK_DAYS), today + dt.timedelta(days=1)):
         if story.hidden or not story.event_date or not today.isoformat() <= story.event_date[:10] <= last:
             continue
-        if not wants(subscriber, story):
+        if own is not None and not own.takes(story):
             continue
         lead = story.lead
         events.append(Event(uid=story.id, date=dt.date.fromisoformat(story.event_date[:10]), title=lead.title,
