@@ -30,10 +30,6 @@ def same_boundary(data: bytes) -> bytes:
     return data.replace(boundary, b"BOUNDARY")
 
 
-def crlf(message) -> bytes:
-    return bytes(message)
-
-
 def safe(address: str, token: str, **filters) -> Subscriber:
     return dataclasses.replace(subscriber("email", address, **filters), unsubscribe_token=token)
 
@@ -46,7 +42,7 @@ def test_copy_equals_the_message_built_for_the_subscriber(setup, token):
     template = email_template(config, digest, NOW)
     assert template is not None
     copy = template.render(sub.id, sub.address, sub.unsubscribe_token)
-    assert same_boundary(copy) == same_boundary(crlf(render_email(config, digest, sub, NOW)))
+    assert same_boundary(copy) == same_boundary(bytes(render_email(config, digest, sub, NOW)))
 
 
 def test_subscribers_with_the_same_stories_share_a_template(setup):
@@ -56,7 +52,7 @@ def test_subscribers_with_the_same_stories_share_a_template(setup):
     assert len({digest_key(d) for d in digests}) == 1
     template = email_template(config, digests[0], NOW)
     copies = [template.render(s.id, s.address, s.unsubscribe_token) for s in subs]
-    assert [same_boundary(c) for c in copies] == [same_boundary(crlf(render_email(config, d, s, NOW)))
+    assert [same_boundary(c) for c in copies] == [same_boundary(bytes(render_email(config, d, s, NOW)))
                                                   for s, d in zip(subs, digests)]
     assert len(set(copies)) == 3 and all(b"tok%dAbC" % i in copies[i] for i in range(3))
 
